@@ -1,0 +1,134 @@
+package dev.messagingnode.client;
+
+import dev.messagingnode.exchange.AdminFrame;
+import dev.messagingnode.exchange.Addresses;
+import dev.messagingnode.exchange.ExchangeDefinition;
+import dev.messagingnode.exchange.Failure;
+import dev.messagingnode.exchange.Frames;
+import dev.messagingnode.exchange.MessagingException;
+import dev.messagingnode.exchange.Registration;
+import dev.messagingnode.rpc.Reply;
+import dev.messagingnode.rpc.RequestOptions;
+import dev.messagingnode.rpc.RpcClient;
+import dev.messagingnode.rpc.RpcService;
+import dev.messagingnode.rpc.ServiceRequest;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The Java API of the node, for services and clients alike. Everything is asynchronous and every failure is a
+ * {@link MessagingException} naming its {@link Failure}.
+ *
+ * <pre>{@code
+ * MessagingClient client = MessagingClient.create(vertx);
+ * client.register("quotes", req -> req.reply(Buffer.buffer("42")));
+ * client.call("quotes", Buffer.buffer("price?")).onSuccess(r -> System.out.println(r.message()));
+ * }</pre>
+ *
+ * A client created inside a verticle belongs to it: when the verticle is undeployed, its registrations and inbox
+ * go with it, and exchanges notice the services gone.
+ */
+public final class MessagingClient {
+
+    private static final DeliveryOptions ADMIN = new DeliveryOptions().setSendTimeout(30_000);
+
+    private final Vertx vertx;
+    private final RpcClient rpc;
+    private final List<Registration> registrations = new ArrayList<>();
+
+    private MessagingClient(Vertx vertx, MessagingClientOptions options) {
+        this.vertx = vertx;
+        Frames.install(vertx);
+        this.rpc = new RpcClient(vertx, UUID.randomUUID().toString(), options.maxPendingRequests(),
+            options.defaultTurnTimeout());
+        rpc.start();
+    }
+
+    public static MessagingClient create(Vertx vertx) {
+        return new MessagingClient(vertx, MessagingClientOptions.DEFAULT);
+    }
+
+    public static MessagingClient create(Vertx vertx, MessagingClientOptions options) {
+        return new MessagingClient(vertx, options);
+    }
+
+    // ---- exchanges ------------------------------------------------------------------------------------------
+
+    /** Creates an exchange on the node; the same definition twice is a no-op, another one a CONFLICT. */
+    public Future<Void> createExchange(ExchangeDefinition definition) {
+        return admin(new AdminFrame.Create(definition)).mapEmpty();
+    }
+
+    /** Deletes an exchange; everyone attached gets exchange-down. */
+    public Future<Void> deleteExchange(String name) {
+        return admin(new AdminFrame.Delete(name)).mapEmpty();
+    }
+
+    /** The definitions of the node's exchanges. */
+    public Future<List<ExchangeDefinition>> exchanges() {
+        return admin(new AdminFrame.List()).map(o -> ((AdminFrame.Listing) o).exchanges());
+    }
+
+    // ---- request-response -----------------------------------------------------------------------------------
+
+    /**
+     * Sends a request. The returned future completes at once when the exchange accepts it, or fails with the
+     * refusal (NO_SUCH_EXCHANGE, NO_SERVICE, OVER_CAPACITY, TOO_LARGE, INVALID). Only an accepted request calls
+     * {@code replyHandler}: once, with the service's answer carrying {@code tag}, or with the failure
+     * (SERVICE_FAILED, TIMED_OUT, EXCHANGE_DOWN, NO_SERVICE).
+     */
+    public Future<Void> request(String exchange, String tag, Buffer message, RequestOptions options,
+                                Handler<AsyncResult<Reply>> replyHandler) {
+        return rpc.request(exchange, tag, message, options, replyHandler);
+    }
+
+    /** A request with a generated tag and default options, acceptance and answer in one future. */
+    public Future<Reply> call(String exchange, Buffer message) {
+        return call(exchange, UUID.randomUUID().toString(), message, RequestOptions.DEFAULT);
+    }
+
+    /** Acceptance and answer in one future. */
+    public Future<Reply> call(String exchange, String tag, Buffer message, RequestOptions options) {
+        Promise<Reply> reply = Promise.promise();
+        rpc.request(exchange, tag, message, options, reply).onFailure(reply::tryFail);
+        return reply.future();
+    }
+
+    /**
+     * Registers a service on a request-response exchange. It waits for the exchange if it does not exist yet, and
+     * registers again by itself whenever the exchange comes back after exchange-down.
+     */
+    public Registration register(String exchange, Handler<ServiceRequest> handler) {
+        Registration r = RpcService.register(vertx, exchange, handler);
+        synchronized (registrations) {
+            registrations.add(r);
+        }
+        return r;
+    }
+
+    /** Unregisters every service of this client and fails whatever still waits with CANCELLED. */
+    public Future<Void> close() {
+        List<Future<Void>> all = new ArrayList<>();
+        synchronized (registrations) {
+            registrations.forEach(r -> all.add(r.unregister()));
+            registrations.clear();
+        }
+        all.add(rpc.close());
+        return Future.join(all).mapEmpty();
+    }
+
+    private Future<Object> admin(AdminFrame frame) {
+        return vertx.eventBus().request(Addresses.ADMIN, frame, ADMIN)
+            .map(m -> m.body())
+            .recover(t -> Future.failedFuture(MessagingException.from(t, Failure.NO_SUCH_EXCHANGE,
+                "no messaging node runs on this Vert.x instance")));
+    }
+}

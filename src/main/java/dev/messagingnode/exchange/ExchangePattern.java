@@ -1,0 +1,24 @@
+package dev.messagingnode.exchange;
+
+import io.vertx.core.Verticle;
+
+/**
+ * A message exchange pattern, registered by name in {@link Patterns} (the role {@code rabbit_exchange_type} plays
+ * in RabbitMQ). The registry calls {@link #validate} when an exchange is defined, from configuration or at run
+ * time, and {@link #create} to get the verticle that runs it.
+ */
+public interface ExchangePattern {
+
+    /** The name used in definitions, e.g. {@code request-response}. */
+    String name();
+
+    /**
+     * Checks the options of a definition of this pattern and returns them typed.
+     *
+     * @throws MessagingException with {@link Failure#INVALID} naming the bad option
+     */
+    Object validate(ExchangeDefinition definition);
+
+    /** A new verticle that runs the exchange; called once the definition has been validated. */
+    Verticle create(ExchangeDefinition definition, Object validatedOptions, ExchangeContext context);
+}

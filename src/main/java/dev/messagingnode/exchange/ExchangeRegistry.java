@@ -1,0 +1,148 @@
+package dev.messagingnode.exchange;
+
+import io.vertx.core.Future;
+import io.vertx.core.Verticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * The exchanges running on this node: creates them (each as a verticle of its pattern), deletes them, lists them,
+ * and announces each start on {@link Addresses#EXCHANGE_UP} so that waiting parties register again.
+ *
+ * <p>It answers the same operations on {@link Addresses#ADMIN} so that any client on the node can create and
+ * delete exchanges at run time. Later the cluster directory sits in front of it; this class stays node-local.
+ */
+public final class ExchangeRegistry {
+
+    private static final Logger LOG = Logger.getLogger(ExchangeRegistry.class);
+
+    private final Vertx vertx;
+    private final Patterns patterns;
+    private final ExchangeContext context;
+    private final Map<String, Running> running = new HashMap<>();
+    private MessageConsumer<AdminFrame> admin;
+
+    private record Running(ExchangeDefinition definition, Future<String> deployment) {
+    }
+
+    public ExchangeRegistry(Vertx vertx, Patterns patterns, ExchangeContext context) {
+        this.vertx = vertx;
+        this.patterns = patterns;
+        this.context = context;
+        Frames.install(vertx);
+    }
+
+    /** Starts answering admin requests on the event bus. */
+    public Future<Void> start() {
+        admin = vertx.eventBus().consumer(Addresses.ADMIN, this::onAdmin);
+        return Consumers.registered(admin);
+    }
+
+    /** Deletes every exchange (each sends exchange-down) and stops answering admin requests. */
+    public Future<Void> stop() {
+        List<Future<Void>> all = new ArrayList<>();
+        for (String name : names()) {
+            all.add(delete(name));
+        }
+        return Future.join(all).transform(ar -> admin == null ? Future.succeededFuture() : admin.unregister());
+    }
+
+    /**
+     * Creates and starts an exchange. Completes when it runs; fails with {@link Failure#INVALID} for a bad name,
+     * pattern or option, {@link Failure#CONFLICT} when the name is taken by another definition.
+     */
+    public Future<Void> create(ExchangeDefinition definition) {
+        Verticle verticle;
+        synchronized (this) {
+            try {
+                ExchangeName.validate(definition.name());
+                Running existing = running.get(definition.name());
+                if (existing != null) {
+                    if (existing.definition().equals(definition)) {
+                        return existing.deployment().mapEmpty();
+                    }
+                    return MessagingException.failed(Failure.CONFLICT, "exchange '" + definition.name()
+                        + "' already exists as " + describe(existing.definition()) + "; asked for "
+                        + describe(definition));
+                }
+                ExchangePattern pattern = patterns.get(definition.pattern());
+                Object options = pattern.validate(definition);
+                verticle = pattern.create(definition, options, context);
+            } catch (MessagingException e) {
+                return Future.failedFuture(e);
+            }
+            Future<String> deployment = vertx.deployVerticle(verticle);
+            running.put(definition.name(), new Running(definition, deployment));
+            return deployment.onSuccess(id -> {
+                LOG.infof("exchange %s (%s) started", definition.name(), definition.pattern());
+                vertx.eventBus().publish(Addresses.EXCHANGE_UP, ExchangeNotice.up(definition.name()));
+            }).onFailure(t -> {
+                synchronized (this) {
+                    running.remove(definition.name());
+                }
+            }).mapEmpty();
+        }
+    }
+
+    /** Stops an exchange; everyone attached to it gets exchange-down. */
+    public Future<Void> delete(String name) {
+        Running r;
+        synchronized (this) {
+            r = running.remove(name);
+        }
+        if (r == null) {
+            return MessagingException.failed(Failure.NO_SUCH_EXCHANGE, "no exchange named '" + name + "'");
+        }
+        return r.deployment().compose(vertx::undeploy)
+            .onSuccess(v -> LOG.infof("exchange %s deleted", name));
+    }
+
+    public synchronized List<ExchangeDefinition> list() {
+        List<ExchangeDefinition> defs = new ArrayList<>();
+        for (Running r : running.values()) {
+            defs.add(r.definition());
+        }
+        defs.sort(Comparator.comparing(ExchangeDefinition::name));
+        return defs;
+    }
+
+    /** True when the exchange is defined here and its verticle has started. */
+    public synchronized boolean isRunning(String name) {
+        Running r = running.get(name);
+        return r != null && r.deployment().succeeded();
+    }
+
+    private synchronized List<String> names() {
+        return new ArrayList<>(running.keySet());
+    }
+
+    private void onAdmin(Message<AdminFrame> message) {
+        Future<?> result;
+        AdminFrame frame = message.body();
+        if (frame instanceof AdminFrame.Create c) {
+            result = create(c.definition());
+        } else if (frame instanceof AdminFrame.Delete d) {
+            result = delete(d.name());
+        } else {
+            result = Future.succeededFuture(new AdminFrame.Listing(list()));
+        }
+        result.onComplete(ar -> {
+            if (ar.succeeded()) {
+                message.reply(ar.result());
+            } else {
+                MessagingException.from(ar.cause(), Failure.SERVICE_FAILED, "registry gone").failReply(message);
+            }
+        });
+    }
+
+    private static String describe(ExchangeDefinition d) {
+        return d.pattern() + (d.options().isEmpty() ? "" : " " + d.options());
+    }
+}

@@ -1,0 +1,127 @@
+package dev.messagingnode.exchange;
+
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Duration;
+import org.jboss.logging.Logger;
+
+/**
+ * What every exchange does whatever its pattern: it listens on its address, keeps its registered parties,
+ * notices parties that vanish without unregistering, and tells everyone attached when it goes down.
+ *
+ * <p>A pattern subclasses it and implements {@link #onRegister}, {@link #onMessage} and {@link #onDown}. All of
+ * them run on the exchange's own event loop, so pattern state needs no locks.
+ */
+public abstract class ExchangeVerticle extends AbstractVerticle {
+
+    private static final Logger LOG = Logger.getLogger(ExchangeVerticle.class);
+
+    protected final ExchangeDefinition definition;
+    protected final ExchangeContext context;
+    protected final Parties parties = new Parties();
+    private final Duration partyCheckInterval;
+    private MessageConsumer<Object> consumer;
+    private long sweepTimer = -1;
+    private boolean stopping;
+
+    protected ExchangeVerticle(ExchangeDefinition definition, ExchangeContext context, Duration partyCheckInterval) {
+        this.definition = definition;
+        this.context = context;
+        this.partyCheckInterval = partyCheckInterval;
+    }
+
+    public String name() {
+        return definition.name();
+    }
+
+    @Override
+    public void start(Promise<Void> started) {
+        consumer = vertx.eventBus().consumer(Addresses.exchange(name()), this::dispatch);
+        sweepTimer = vertx.setPeriodic(partyCheckInterval.toMillis(), id -> checkParties());
+        Consumers.registered(consumer).onComplete(started);
+    }
+
+    @Override
+    public void stop(Promise<Void> stopped) {
+        stopping = true;
+        vertx.cancelTimer(sweepTimer);
+        String reason = "exchange '" + name() + "' stopped";
+        onDown(reason);
+        ExchangeNotice down = ExchangeNotice.down(name(), reason);
+        for (Party p : parties.drain()) {
+            vertx.eventBus().send(p.address(), down);
+        }
+        consumer.unregister().onComplete(stopped);
+    }
+
+    protected boolean isStopping() {
+        return stopping;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void dispatch(Message<Object> message) {
+        Object body = message.body();
+        try {
+            if (body instanceof RegisterFrame r) {
+                onRegister(r, (Message<RegisterFrame>) (Message<?>) message);
+            } else if (body instanceof UnregisterFrame u) {
+                Party gone = parties.remove(u.partyId());
+                if (gone != null) {
+                    onPartyGone(gone, "unregistered");
+                }
+                message.reply(null);
+            } else {
+                onMessage(message);
+            }
+        } catch (MessagingException e) {
+            e.failReply(message);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "exchange %s failed on %s", name(), body == null ? "null" : body.getClass().getSimpleName());
+            MessagingException.failReply(message, Failure.SERVICE_FAILED, "exchange '" + name() + "' failed: " + e);
+        }
+    }
+
+    /**
+     * Pings every party; one whose consumer is gone (Vert.x answers "no handlers" at once) is removed as if it had
+     * unregistered. This catches a service whose verticle was undeployed without a word, even when no traffic
+     * would have found out.
+     */
+    private void checkParties() {
+        PingFrame ping = new PingFrame(name());
+        DeliveryOptions opts = new DeliveryOptions().setSendTimeout(partyCheckInterval.toMillis() * 5);
+        for (Party p : parties.all()) {
+            vertx.eventBus().request(p.address(), ping, opts).onFailure(t -> {
+                if (MessagingException.isNoHandlers(t)) {
+                    partyVanished(p);
+                }
+            });
+        }
+    }
+
+    /** Called by patterns, too, when a send to a party finds no consumer. */
+    protected void partyVanished(Party p) {
+        if (parties.remove(p.id()) != null) {
+            LOG.debugf("exchange %s: party %s (%s) vanished without unregistering", name(), p.id(), p.role());
+            onPartyGone(p, "vanished");
+        }
+    }
+
+    /**
+     * A party asks to register. The pattern checks the role and parameters, adds it to {@link #parties} and
+     * replies, or fails the message with {@link Failure#INVALID}.
+     */
+    protected abstract void onRegister(RegisterFrame frame, Message<RegisterFrame> message);
+
+    /** Anything else sent to the exchange's address: requests, publishes, tasks, acks. */
+    protected abstract void onMessage(Message<Object> message);
+
+    /** A party left, by unregistering or by vanishing; the pattern takes back what it held. */
+    protected void onPartyGone(Party party, String why) {
+    }
+
+    /** The exchange is stopping: fail or hand back everything waiting on it. */
+    protected abstract void onDown(String reason);
+}

@@ -1,0 +1,32 @@
+package dev.messagingnode.exchange;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The patterns a node knows, by name. */
+public final class Patterns {
+
+    private final Map<String, ExchangePattern> byName = new TreeMap<>();
+
+    public Patterns(Collection<? extends ExchangePattern> patterns) {
+        for (ExchangePattern p : patterns) {
+            byName.put(p.name(), p);
+        }
+    }
+
+    public static Patterns of(ExchangePattern... patterns) {
+        return new Patterns(List.of(patterns));
+    }
+
+    /** The pattern of that name, or {@link Failure#INVALID} listing the known ones. */
+    public ExchangePattern get(String name) {
+        ExchangePattern p = name == null ? null : byName.get(name);
+        if (p == null) {
+            throw new MessagingException(Failure.INVALID,
+                "unknown pattern '" + name + "'; known patterns are " + byName.keySet());
+        }
+        return p;
+    }
+}

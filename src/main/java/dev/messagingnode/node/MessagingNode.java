@@ -1,0 +1,94 @@
+package dev.messagingnode.node;
+
+import dev.messagingnode.client.MessagingClient;
+import dev.messagingnode.config.MessagingConfig;
+import dev.messagingnode.exchange.ExchangeContext;
+import dev.messagingnode.exchange.ExchangeDefinition;
+import dev.messagingnode.exchange.ExchangeRegistry;
+import dev.messagingnode.exchange.MessagingException;
+import dev.messagingnode.exchange.Patterns;
+import dev.messagingnode.rpc.RequestResponsePattern;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The node inside Quarkus: at start it creates the exchange registry on Quarkus's Vert.x and the exchanges named
+ * in configuration, and it offers a {@link MessagingClient} to application code. A bad exchange definition stops
+ * the node at start with the precise reason, rather than leaving it half-configured.
+ */
+@ApplicationScoped
+public class MessagingNode {
+
+    private static final Logger LOG = Logger.getLogger(MessagingNode.class);
+
+    private final Vertx vertx;
+    private final MessagingConfig config;
+    private final ExchangeRegistry registry;
+    private volatile boolean started;
+
+    public MessagingNode(Vertx vertx, MessagingConfig config, MeterRegistry meters) {
+        this.vertx = vertx;
+        this.config = config;
+        this.registry = new ExchangeRegistry(vertx, Patterns.of(new RequestResponsePattern()),
+            new ExchangeContext(meters));
+    }
+
+    void onStart(@Observes StartupEvent event) throws Exception {
+        registry.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        List<Future<Void>> created = new ArrayList<>();
+        for (ExchangeDefinition d : configuredExchanges()) {
+            created.add(registry.create(d).recover(t -> Future.failedFuture(new IllegalStateException(
+                "configured exchange '" + d.name() + "' cannot start: " + t.getMessage(), t))));
+        }
+        try {
+            Future.all(created).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+        started = true;
+        LOG.infof("messaging node started with %d configured exchange(s)", created.size());
+    }
+
+    void onStop(@Observes ShutdownEvent event) throws Exception {
+        started = false;
+        registry.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /** The exchanges named in configuration, in name order. */
+    public List<ExchangeDefinition> configuredExchanges() {
+        List<ExchangeDefinition> defs = new ArrayList<>();
+        for (Map.Entry<String, MessagingConfig.ExchangeConfig> e : new java.util.TreeMap<>(config.exchanges())
+            .entrySet()) {
+            defs.add(new ExchangeDefinition(e.getKey(), e.getValue().pattern(), e.getValue().options()));
+        }
+        return defs;
+    }
+
+    public ExchangeRegistry registry() {
+        return registry;
+    }
+
+    /** True once every configured exchange runs, false again from shutdown on. */
+    public boolean isStarted() {
+        return started;
+    }
+
+    @Produces
+    @Singleton
+    MessagingClient messagingClient() {
+        return MessagingClient.create(vertx);
+    }
+
+}

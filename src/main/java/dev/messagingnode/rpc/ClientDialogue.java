@@ -1,0 +1,74 @@
+package dev.messagingnode.rpc;
+
+import dev.messagingnode.exchange.Envelope;
+import dev.messagingnode.exchange.Failure;
+import dev.messagingnode.exchange.MessagingException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.DeliveryOptions;
+
+/**
+ * The client's side of one dialogue: sends answers straight to the service's per-turn address and turns the
+ * service's next turn into a {@link Reply}. Knows when the dialogue is over and why.
+ */
+final class ClientDialogue {
+
+    private final RpcClient client;
+    private final long requestId;
+    private final DeliveryOptions turnDelivery;
+    private final Promise<Void> closed = Promise.promise();
+
+    ClientDialogue(RpcClient client, long requestId, long turnTimeoutMs) {
+        this.client = client;
+        this.requestId = requestId;
+        this.turnDelivery = new DeliveryOptions().setSendTimeout(turnTimeoutMs);
+    }
+
+    long requestId() {
+        return requestId;
+    }
+
+    Future<Void> closed() {
+        return closed.future();
+    }
+
+    Future<Reply> answer(String address, Envelope answer) {
+        if (closed.future().isComplete()) {
+            return Future.failedFuture(closedCause());
+        }
+        return client.vertx().eventBus().<ReplyFrame>request(address, new AnswerFrame(answer, false), turnDelivery)
+            .recover(t -> {
+                MessagingException e = MessagingException.from(t, Failure.ENDED, "the dialogue is over");
+                if (e.failure() != Failure.TOO_LARGE) {
+                    fail(e);
+                }
+                return Future.failedFuture(e);
+            })
+            .map(message -> client.toReply(message.body(), this));
+    }
+
+    Future<Void> end(String address) {
+        if (closed.future().isComplete()) {
+            return Future.failedFuture(closedCause());
+        }
+        return client.vertx().eventBus().request(address, new AnswerFrame(null, true), turnDelivery)
+            .<Void>mapEmpty()
+            .recover(t -> Future.failedFuture(MessagingException.from(t, Failure.ENDED, "the dialogue is over")))
+            .onComplete(ar -> closeNormally());
+    }
+
+    void closeNormally() {
+        client.forgetDialogue(requestId);
+        closed.tryComplete();
+    }
+
+    void fail(MessagingException cause) {
+        client.forgetDialogue(requestId);
+        closed.tryFail(cause);
+    }
+
+    private Throwable closedCause() {
+        Throwable t = closed.future().cause();
+        return t != null ? t : new MessagingException(Failure.ENDED, "the dialogue is over");
+    }
+}

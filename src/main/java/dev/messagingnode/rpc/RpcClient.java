@@ -1,0 +1,204 @@
+package dev.messagingnode.rpc;
+
+import dev.messagingnode.exchange.Addresses;
+import dev.messagingnode.exchange.Consumers;
+import dev.messagingnode.exchange.Envelope;
+import dev.messagingnode.exchange.ExchangeName;
+import dev.messagingnode.exchange.Failure;
+import dev.messagingnode.exchange.MessagingException;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The client side of request-response: sends requests, and demultiplexes what comes back to its inbox (first
+ * answers and failures from the exchange, chunks and dialogue notices from services) by request id.
+ *
+ * <p>Bound: at most {@code maxPending} requests waiting for a first answer; one more is refused at once with
+ * OVER_CAPACITY. Safe to call from any thread; the inbox runs on the context that created the client.
+ */
+public final class RpcClient {
+
+    /** How long the exchange has to accept or refuse a request; it answers at once unless it is stuck. */
+    private static final DeliveryOptions ACCEPT = new DeliveryOptions().setSendTimeout(10_000);
+
+    private final Vertx vertx;
+    private final String inbox;
+    private final int maxPending;
+    private final long defaultTurnTimeoutMs;
+    private final AtomicLong nextId = new AtomicLong();
+    private final Map<Long, Handler<AsyncResult<Reply>>> pending = new ConcurrentHashMap<>();
+    private final Map<Long, ChunkStream> streams = new ConcurrentHashMap<>();
+    private final Map<Long, ClientDialogue> dialogues = new ConcurrentHashMap<>();
+    private final Map<Long, Long> turnTimeouts = new ConcurrentHashMap<>();
+    private MessageConsumer<Object> consumer;
+
+    public RpcClient(Vertx vertx, String clientId, int maxPending, Duration defaultTurnTimeout) {
+        this.vertx = vertx;
+        this.inbox = Addresses.inbox(clientId);
+        this.maxPending = maxPending;
+        this.defaultTurnTimeoutMs = defaultTurnTimeout.toMillis();
+        RpcFrames.install(vertx);
+    }
+
+    public Future<Void> start() {
+        consumer = vertx.eventBus().consumer(inbox, this::onInbox);
+        return Consumers.registered(consumer);
+    }
+
+    Vertx vertx() {
+        return vertx;
+    }
+
+    /**
+     * Sends a request. The returned future tells at once whether the exchange accepted it; only an accepted
+     * request ever calls {@code replyHandler}, exactly once, with the first answer or the failure.
+     */
+    public Future<Void> request(String exchange, String tag, Buffer message, RequestOptions options,
+                                Handler<AsyncResult<Reply>> replyHandler) {
+        try {
+            ExchangeName.validate(exchange);
+        } catch (MessagingException e) {
+            return Future.failedFuture(e);
+        }
+        if (pending.size() >= maxPending) {
+            return MessagingException.failed(Failure.OVER_CAPACITY,
+                "this client already has " + maxPending + " requests waiting for an answer");
+        }
+        long id = nextId.incrementAndGet();
+        long timeoutMs = options.timeoutMs();
+        turnTimeouts.put(id, timeoutMs > 0 ? timeoutMs : defaultTurnTimeoutMs);
+        pending.put(id, replyHandler);
+        RequestFrame frame = new RequestFrame(id, inbox, new Envelope(exchange, tag, message, options.headers()),
+            timeoutMs, null);
+        return vertx.eventBus().request(Addresses.exchange(exchange), frame, ACCEPT)
+            .<Void>mapEmpty()
+            .recover(t -> {
+                pending.remove(id);
+                turnTimeouts.remove(id);
+                return Future.failedFuture(MessagingException.from(t, Failure.NO_SUCH_EXCHANGE,
+                    "no exchange named '" + exchange + "'"));
+            });
+    }
+
+    /** Fails everything still waiting with CANCELLED and stops the inbox. */
+    public Future<Void> close() {
+        MessagingException closed = new MessagingException(Failure.CANCELLED, "the client was closed");
+        for (Long id : new ArrayList<>(pending.keySet())) {
+            Handler<AsyncResult<Reply>> h = pending.remove(id);
+            if (h != null) {
+                h.handle(Future.failedFuture(closed));
+            }
+        }
+        new ArrayList<>(streams.values()).forEach(s -> s.close(closed));
+        new ArrayList<>(dialogues.values()).forEach(d -> d.fail(closed));
+        return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    }
+
+    /** Requests waiting for their first answer. */
+    public int pendingCount() {
+        return pending.size();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void onInbox(Message<Object> message) {
+        Object body = message.body();
+        if (body instanceof ChunkFrame chunk) {
+            onChunk(chunk, (Message<ChunkFrame>) (Message<?>) message);
+        } else if (body instanceof ReplyFrame reply) {
+            onReply(reply);
+        }
+    }
+
+    private void onReply(ReplyFrame frame) {
+        long id = frame.requestId();
+        Handler<AsyncResult<Reply>> handler = pending.remove(id);
+        if (handler == null) {
+            // Not a first answer: the service of an open dialogue gave up waiting for our answer.
+            ClientDialogue d = dialogues.get(id);
+            if (d != null && frame.kind() == ReplyFrame.Kind.FAILURE) {
+                d.fail(new MessagingException(frame.failure(), frame.detail()));
+            }
+            return;
+        }
+        Reply reply;
+        try {
+            reply = toReply(frame, null);
+        } catch (MessagingException e) {
+            handler.handle(Future.failedFuture(e));
+            return;
+        }
+        handler.handle(Future.succeededFuture(reply));
+    }
+
+    /** Turns a service's answer into a {@link Reply}; a failure frame is thrown. */
+    Reply toReply(ReplyFrame frame, ClientDialogue dialogue) {
+        long id = frame.requestId();
+        long turnTimeout = turnTimeouts.getOrDefault(id, defaultTurnTimeoutMs);
+        switch (frame.kind()) {
+            case FAILURE -> {
+                turnTimeouts.remove(id);
+                MessagingException e = new MessagingException(frame.failure(), frame.detail());
+                if (dialogue != null) {
+                    dialogue.fail(e);
+                }
+                throw e;
+            }
+            case STREAM -> {
+                if (dialogue != null) {
+                    dialogue.closeNormally();
+                }
+                turnTimeouts.remove(id);
+                return new Reply(Reply.Kind.STREAM, frame.envelope(), streamFor(id), dialogue, null);
+            }
+            case QUESTION -> {
+                ClientDialogue d = dialogue != null ? dialogue : new ClientDialogue(this, id, turnTimeout);
+                dialogues.put(id, d);
+                return new Reply(Reply.Kind.QUESTION, frame.envelope(), null, d, frame.address());
+            }
+            default -> {
+                turnTimeouts.remove(id);
+                if (dialogue != null) {
+                    dialogue.closeNormally();
+                }
+                Reply.Kind kind = frame.kind() == ReplyFrame.Kind.END ? Reply.Kind.END : Reply.Kind.MESSAGE;
+                return new Reply(kind, frame.envelope(), null, dialogue, null);
+            }
+        }
+    }
+
+    void forgetDialogue(long requestId) {
+        dialogues.remove(requestId);
+        if (!streams.containsKey(requestId)) {
+            turnTimeouts.remove(requestId);
+        }
+    }
+
+    private void onChunk(ChunkFrame chunk, Message<ChunkFrame> message) {
+        long id = chunk.requestId();
+        ChunkStream stream = streams.get(id);
+        if (stream == null && (pending.containsKey(id) || dialogues.containsKey(id))) {
+            // The first chunk overtook the exchange's "stream" answer: they travel different paths.
+            stream = streamFor(id);
+        }
+        if (stream == null) {
+            MessagingException.failReply(message, Failure.CANCELLED, "no open stream for request " + id);
+            return;
+        }
+        stream.onFrame(message);
+    }
+
+    private ChunkStream streamFor(long id) {
+        return streams.computeIfAbsent(id, k -> new ChunkStream(k, () -> streams.remove(k)));
+    }
+}
