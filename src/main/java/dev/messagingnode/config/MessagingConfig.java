@@ -17,6 +17,17 @@ public interface MessagingConfig {
     /** The demo services of the embedded default. */
     Demo demo();
 
+    /**
+     * The options of a configured exchange with their keys as the patterns know them. Environment variables
+     * cannot tell '-' from '.', so a key that arrives as {@code request.timeout} is read as {@code request-timeout};
+     * no option name contains a '.'.
+     */
+    static Map<String, String> optionsOf(ExchangeConfig exchange) {
+        Map<String, String> options = new java.util.TreeMap<>();
+        exchange.options().forEach((k, v) -> options.put(k.replace('.', '-'), v));
+        return options;
+    }
+
     interface ExchangeConfig {
         /** {@code request-response} (later also {@code pubsub}, {@code sink}, {@code tasks}). */
         String pattern();

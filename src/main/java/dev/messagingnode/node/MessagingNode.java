@@ -71,7 +71,7 @@ public class MessagingNode {
         List<ExchangeDefinition> defs = new ArrayList<>();
         for (Map.Entry<String, MessagingConfig.ExchangeConfig> e : new java.util.TreeMap<>(config.exchanges())
             .entrySet()) {
-            defs.add(new ExchangeDefinition(e.getKey(), e.getValue().pattern(), e.getValue().options()));
+            defs.add(new ExchangeDefinition(e.getKey(), e.getValue().pattern(), MessagingConfig.optionsOf(e.getValue())));
         }
         return defs;
     }

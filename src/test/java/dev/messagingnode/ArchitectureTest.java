@@ -1,0 +1,34 @@
+package dev.messagingnode;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** Keeps the package lines of STYLE.md visible: model below patterns, patterns below surfaces and wiring. */
+@AnalyzeClasses(packages = "dev.messagingnode", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule theExchangeModelKnowsNoPatternNorSurface = noClasses()
+        .that().resideInAPackage("..exchange..")
+        .should().dependOnClassesThat().resideInAnyPackage("..rpc..", "..client..", "..node..", "..ops..",
+            "..config..", "..demo..", "io.quarkus..", "jakarta..");
+
+    @ArchTest
+    static final ArchRule patternsKnowNeitherSurfacesNorQuarkus = noClasses()
+        .that().resideInAPackage("..rpc..")
+        .should().dependOnClassesThat().resideInAnyPackage("..client..", "..node..", "..ops..", "..config..",
+            "..demo..", "io.quarkus..", "jakarta..");
+
+    @ArchTest
+    static final ArchRule theJavaApiDoesNotDependOnQuarkus = noClasses()
+        .that().resideInAPackage("..client..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "jakarta..", "..node..");
+
+    @ArchTest
+    static final ArchRule packagesHaveNoCycles = slices().matching("dev.messagingnode.(*)..").should().beFreeOfCycles();
+}
