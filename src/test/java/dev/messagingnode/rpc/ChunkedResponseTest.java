@@ -121,6 +121,27 @@ class ChunkedResponseTest {
     }
 
     @Test
+    void aFilePipesIntoTheResponseAndArrivesByteForByte() throws Exception {
+        exchange(RpcOptions.CHUNK_WINDOW, "2");
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("chunked", ".bin");
+        byte[] content = new byte[3 * 1024 * 1024 + 17];
+        new java.util.Random(7).nextBytes(content);
+        java.nio.file.Files.write(file, content);
+        try {
+            await(client.register("files", req -> node.vertx.fileSystem()
+                .open(file.toString(), new io.vertx.core.file.OpenOptions().setRead(true))
+                .compose(f -> f.pipeTo(req.stream()))).attached());
+            Reply reply = await(client.call("files", Buffer.buffer()));
+            Buffer received = Buffer.buffer();
+            reply.stream().handler(received::appendBuffer);
+            await(reply.stream().completion());
+            assertThat(received.getBytes()).isEqualTo(content);
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
+
+    @Test
     void anErrorFrameFailsTheRequestersStream() {
         exchange();
         await(client.register("files", req -> {
