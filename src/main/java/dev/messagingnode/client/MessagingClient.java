@@ -6,7 +6,14 @@ import dev.messagingnode.exchange.ExchangeDefinition;
 import dev.messagingnode.exchange.Failure;
 import dev.messagingnode.exchange.Frames;
 import dev.messagingnode.exchange.MessagingException;
+import dev.messagingnode.exchange.Delivery;
 import dev.messagingnode.exchange.Registration;
+import dev.messagingnode.pubsub.PubSubClient;
+import dev.messagingnode.pubsub.Subscription;
+import dev.messagingnode.sink.SinkClient;
+import dev.messagingnode.sink.SinkConsumer;
+import dev.messagingnode.tasks.Task;
+import dev.messagingnode.tasks.TasksClient;
 import dev.messagingnode.rpc.Reply;
 import dev.messagingnode.rpc.RequestOptions;
 import dev.messagingnode.rpc.RpcClient;
@@ -21,6 +28,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -42,6 +50,9 @@ public final class MessagingClient {
 
     private final Vertx vertx;
     private final RpcClient rpc;
+    private final PubSubClient pubsub;
+    private final SinkClient sink;
+    private final TasksClient tasks;
     private final List<Registration> registrations = new ArrayList<>();
 
     private MessagingClient(Vertx vertx, MessagingClientOptions options) {
@@ -50,6 +61,9 @@ public final class MessagingClient {
         this.rpc = new RpcClient(vertx, UUID.randomUUID().toString(), options.maxPendingRequests(),
             options.defaultTurnTimeout());
         rpc.start();
+        this.pubsub = new PubSubClient(vertx);
+        this.sink = new SinkClient(vertx);
+        this.tasks = new TasksClient(vertx);
     }
 
     public static MessagingClient create(Vertx vertx) {
@@ -107,14 +121,75 @@ public final class MessagingClient {
      * registers again by itself whenever the exchange comes back after exchange-down.
      */
     public Registration register(String exchange, Handler<ServiceRequest> handler) {
-        Registration r = RpcService.register(vertx, exchange, handler);
+        return track(RpcService.register(vertx, exchange, handler));
+    }
+
+    // ---- publish-subscribe ----------------------------------------------------------------------------------
+
+    /**
+     * Publishes to a pubsub exchange. Completes once routed, with the number of subscriptions that matched; fails
+     * at once with NO_SUCH_EXCHANGE, TOO_LARGE or INVALID (a key with wildcards or bad characters).
+     */
+    public Future<Integer> publish(String exchange, String key, Buffer message) {
+        return pubsub.publish(exchange, key, message, Map.of());
+    }
+
+    public Future<Integer> publish(String exchange, String key, Buffer message, Map<String, String> headers) {
+        return pubsub.publish(exchange, key, message, headers);
+    }
+
+    /**
+     * Subscribes to the messages of a pubsub exchange whose routing key matches {@code pattern} ('*' one word, '#'
+     * zero or more); each delivery carries {@code tag}. Re-subscribes by itself after exchange-down.
+     */
+    public Subscription subscribe(String exchange, String pattern, String tag, Handler<Delivery> handler) {
+        return track(pubsub.subscribe(exchange, pattern, tag, handler));
+    }
+
+    public Future<Void> unsubscribe(Subscription subscription) {
+        return subscription.unregister();
+    }
+
+    // ---- sink (inverted publish-subscribe) ------------------------------------------------------------------
+
+    /** Sends a message to a sink exchange; completes once the exchange holds it (see SinkClient#send). */
+    public Future<Void> send(String exchange, Buffer message) {
+        return sink.send(exchange, null, message, Map.of());
+    }
+
+    public Future<Void> send(String exchange, String tag, Buffer message, Map<String, String> headers) {
+        return sink.send(exchange, tag, message, headers);
+    }
+
+    /** Consumes a sink: active if first, standby otherwise; batches are acknowledged when the handler returns. */
+    public SinkConsumer consume(String exchange, Handler<List<Delivery>> handler) {
+        return track(sink.consume(exchange, handler));
+    }
+
+    // ---- task distribution ----------------------------------------------------------------------------------
+
+    /** Enqueues a task (priority 0..9, higher first); completes at once with its id, or fails with the refusal. */
+    public Future<Long> enqueue(String exchange, Buffer task, int priority) {
+        return tasks.enqueue(exchange, null, task, priority, Map.of());
+    }
+
+    public Future<Long> enqueue(String exchange, String tag, Buffer task, int priority, Map<String, String> headers) {
+        return tasks.enqueue(exchange, tag, task, priority, headers);
+    }
+
+    /** Registers a worker holding at most {@code prefetchLimit} unacknowledged tasks. */
+    public Registration work(String exchange, int prefetchLimit, Handler<Task> handler) {
+        return track(tasks.work(exchange, prefetchLimit, handler));
+    }
+
+    private <R extends Registration> R track(R r) {
         synchronized (registrations) {
             registrations.add(r);
         }
         return r;
     }
 
-    /** Unregisters every service of this client and fails whatever still waits with CANCELLED. */
+    /** Unregisters every registration of this client and fails whatever still waits with CANCELLED. */
     public Future<Void> close() {
         List<Future<Void>> all = new ArrayList<>();
         synchronized (registrations) {

@@ -35,7 +35,9 @@ public final class Attachment implements Registration {
     private volatile State state = State.DETACHED;
     private volatile String detachedReason = "not yet registered";
     private Handler<State> stateHandler;
+    private Handler<State> patternStateHandler;
     private boolean upWhileAttaching;
+    private volatile JsonObject terms = new JsonObject();
 
     public Attachment(Vertx vertx, String exchange, String role, JsonObject params, Handler<Message<Object>> work) {
         this.vertx = vertx;
@@ -52,6 +54,11 @@ public final class Attachment implements Registration {
         upConsumer = vertx.eventBus().consumer(Addresses.EXCHANGE_UP, this::onExchangeUp);
         Future.all(Consumers.registered(partyConsumer), Consumers.registered(upConsumer)).onComplete(ar -> attach());
         return this;
+    }
+
+    /** What the exchange answered to the last registration, e.g. the prefetch it grants. */
+    public JsonObject terms() {
+        return terms;
     }
 
     public String address() {
@@ -113,6 +120,8 @@ public final class Attachment implements Registration {
                 return;
             }
             if (ar.succeeded()) {
+                Object body = ar.result().body();
+                terms = body instanceof JsonObject j ? j : new JsonObject();
                 setState(State.ATTACHED);
                 firstAttach.tryComplete();
                 return;
@@ -137,6 +146,8 @@ public final class Attachment implements Registration {
             if (state == State.ATTACHED) {
                 detach("exchange-down: " + n.reason());
             }
+        } else if (body instanceof ExchangeNotice n && n.kind() == ExchangeNotice.Kind.DISCONNECT) {
+            disconnected(n.reason());
         } else if (state == State.CLOSED) {
             MessagingException.failReply(message, Failure.CANCELLED, "party " + id + " unregistered");
         } else {
@@ -155,6 +166,27 @@ public final class Attachment implements Registration {
         }
     }
 
+    /** The exchange cut this party off: it stays closed and does not register again. */
+    private void disconnected(String reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        detachedReason = "disconnected: " + reason;
+        setState(State.CLOSED);
+        firstAttach.tryFail(new MessagingException(Failure.CANCELLED, detachedReason));
+        partyConsumer.unregister();
+        upConsumer.unregister();
+    }
+
+    /**
+     * For the pattern's own client code (credit counters that must restart with a new exchange instance); the
+     * user's {@link #stateHandler} stays free.
+     */
+    public Attachment patternStateHandler(Handler<State> handler) {
+        this.patternStateHandler = handler;
+        return this;
+    }
+
     private void detach(String reason) {
         detachedReason = reason;
         setState(State.DETACHED);
@@ -165,6 +197,9 @@ public final class Attachment implements Registration {
             return;
         }
         state = next;
+        if (patternStateHandler != null) {
+            patternStateHandler.handle(next);
+        }
         Handler<State> h = stateHandler;
         if (h != null) {
             h.handle(next);

@@ -43,6 +43,20 @@ public final class ExchangeOptions {
         }
     }
 
+    /** An exchange name, or null when the option is absent. */
+    public String exchangeName(String key) {
+        known.add(key);
+        String v = raw.get(key);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            return ExchangeName.validate(v.trim());
+        } catch (MessagingException e) {
+            throw invalid(key, v, "an exchange name (" + e.detail() + ")");
+        }
+    }
+
     /** Durations are written {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, or ISO-8601 ({@code PT30S}). */
     public Duration duration(String key, Duration defaultValue, Duration min, Duration max) {
         known.add(key);

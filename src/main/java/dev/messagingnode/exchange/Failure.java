@@ -29,7 +29,9 @@ public enum Failure {
     /** The other side cancelled the stream or went away. */
     CANCELLED(4010, 499),
     /** The other side of a dialogue ended it. */
-    ENDED(4011, 410);
+    ENDED(4011, 410),
+    /** An ack or nack for a task delivery this worker no longer holds (it timed out and was redelivered...). */
+    NOT_HELD(4012, 409);
 
     private final int code;
     private final int httpStatus;

@@ -11,6 +11,7 @@ public final class Frames {
     public static void install(Vertx vertx) {
         LocalCodec.register(vertx.eventBus(), RegisterFrame.class, UnregisterFrame.class, PingFrame.class,
             ExchangeNotice.class, AdminFrame.Create.class, AdminFrame.Delete.class, AdminFrame.List.class,
-            AdminFrame.Listing.class);
+            AdminFrame.Listing.class, CreditFrame.class, Delivery.class,
+            DeadLetterFrame.class);
     }
 }

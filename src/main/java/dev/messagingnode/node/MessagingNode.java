@@ -6,8 +6,6 @@ import dev.messagingnode.exchange.ExchangeContext;
 import dev.messagingnode.exchange.ExchangeDefinition;
 import dev.messagingnode.exchange.ExchangeRegistry;
 import dev.messagingnode.exchange.MessagingException;
-import dev.messagingnode.exchange.Patterns;
-import dev.messagingnode.rpc.RequestResponsePattern;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -41,7 +39,7 @@ public class MessagingNode {
     public MessagingNode(Vertx vertx, MessagingConfig config, MeterRegistry meters) {
         this.vertx = vertx;
         this.config = config;
-        this.registry = new ExchangeRegistry(vertx, Patterns.of(new RequestResponsePattern()),
+        this.registry = new ExchangeRegistry(vertx, StandardPatterns.all(),
             new ExchangeContext(meters));
     }
 

@@ -1,36 +1,26 @@
 package dev.messagingnode.rpc;
 
+import dev.messagingnode.exchange.ExchangeMeters;
 import dev.messagingnode.exchange.Failure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.util.EnumMap;
-import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
-/**
- * What one request-response exchange counts. Every series carries {@code exchange} and {@code pattern}; refusals
- * and failures carry {@code reason}, one of the {@link Failure} names, so the tag set stays bounded.
- */
+/** What one request-response exchange counts (see {@link ExchangeMeters} for the tags). */
 final class RpcMetrics {
 
+    private final ExchangeMeters meters;
     private final Counter accepted;
     private final Counter answered;
-    private final Map<Failure, Counter> refused = new EnumMap<>(Failure.class);
-    private final Map<Failure, Counter> failed = new EnumMap<>(Failure.class);
     private final Timer latency;
-    private final MeterRegistry meters;
-    private final String exchange;
 
-    RpcMetrics(MeterRegistry meters, String exchange) {
-        this.meters = meters;
-        this.exchange = exchange;
-        this.accepted = counter("messaging.requests.accepted");
-        this.answered = counter("messaging.requests.answered");
-        this.latency = Timer.builder("messaging.request.latency")
-            .description("Time from accepting a request to forwarding the service's first answer")
-            .tags("exchange", exchange, "pattern", RequestResponsePattern.NAME)
-            .publishPercentileHistogram()
-            .register(meters);
+    RpcMetrics(MeterRegistry registry, String exchange) {
+        this.meters = new ExchangeMeters(registry, exchange, RequestResponsePattern.NAME);
+        this.accepted = meters.counter("messaging.requests.accepted");
+        this.answered = meters.counter("messaging.requests.answered");
+        this.latency = meters.latency("messaging.request.latency",
+            "Time from accepting a request to forwarding the service's first answer");
     }
 
     void accepted() {
@@ -39,33 +29,22 @@ final class RpcMetrics {
 
     void answered(long startNanos) {
         answered.increment();
-        latency.record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        latency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
 
     void refused(Failure reason) {
-        refused.computeIfAbsent(reason, r -> counter("messaging.requests.refused", "reason", r.name())).increment();
+        meters.counter("messaging.requests.refused", "reason", reason.name()).increment();
     }
 
     void failed(Failure reason) {
-        failed.computeIfAbsent(reason, r -> counter("messaging.requests.failed", "reason", r.name())).increment();
+        meters.counter("messaging.requests.failed", "reason", reason.name()).increment();
     }
 
     void gauge(String name, java.util.function.Supplier<Number> value) {
-        io.micrometer.core.instrument.Gauge.builder(name, value)
-            .tags("exchange", exchange, "pattern", RequestResponsePattern.NAME)
-            .register(meters);
+        meters.gauge(name, value);
     }
 
     void remove() {
-        meters.getMeters().stream()
-            .filter(m -> exchange.equals(m.getId().getTag("exchange")))
-            .forEach(meters::remove);
-    }
-
-    private Counter counter(String name, String... extraTags) {
-        return Counter.builder(name)
-            .tags("exchange", exchange, "pattern", RequestResponsePattern.NAME)
-            .tags(extraTags)
-            .register(meters);
+        meters.removeAll();
     }
 }

@@ -5,8 +5,7 @@ import dev.messagingnode.exchange.ExchangeContext;
 import dev.messagingnode.exchange.ExchangeDefinition;
 import dev.messagingnode.exchange.ExchangeRegistry;
 import dev.messagingnode.exchange.MessagingException;
-import dev.messagingnode.exchange.Patterns;
-import dev.messagingnode.rpc.RequestResponsePattern;
+import dev.messagingnode.node.StandardPatterns;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,7 +19,7 @@ public final class LocalNode implements AutoCloseable {
     public final Vertx vertx = Vertx.vertx();
     public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     public final ExchangeRegistry registry =
-        new ExchangeRegistry(vertx, Patterns.of(new RequestResponsePattern()), new ExchangeContext(meters));
+        new ExchangeRegistry(vertx, StandardPatterns.all(), new ExchangeContext(meters));
     public final MessagingClient client;
 
     public LocalNode() {

@@ -1,0 +1,26 @@
+package dev.messagingnode.exchange;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * A message handed to a subscriber or a sink consumer.
+ *
+ * @param envelope the message; its tag is the receiver's own (the subscription's or consumer's tag)
+ * @param key      the routing key it was published with (empty for sinks)
+ * @param dropped  how many messages the exchange has dropped for this receiver so far (slow-subscriber or
+ *                 buffer policy), so a receiver sees its own losses
+ */
+public record Delivery(Envelope envelope, String key, long dropped) {
+
+    public Buffer message() {
+        return envelope.message();
+    }
+
+    public String tag() {
+        return envelope.tag();
+    }
+
+    public String exchange() {
+        return envelope.exchange();
+    }
+}

@@ -1,0 +1,200 @@
+package dev.messagingnode.pubsub;
+
+import dev.messagingnode.exchange.CreditFrame;
+import dev.messagingnode.exchange.Delivery;
+import dev.messagingnode.exchange.Envelope;
+import dev.messagingnode.exchange.ExchangeContext;
+import dev.messagingnode.exchange.ExchangeDefinition;
+import dev.messagingnode.exchange.ExchangeMeters;
+import dev.messagingnode.exchange.ExchangeNotice;
+import dev.messagingnode.exchange.ExchangeVerticle;
+import dev.messagingnode.exchange.Failure;
+import dev.messagingnode.exchange.LocalCodec;
+import dev.messagingnode.exchange.MessagingException;
+import dev.messagingnode.exchange.Party;
+import dev.messagingnode.exchange.RegisterFrame;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A pubsub exchange: matches each publish against its subscriptions (a {@link TopicTrie}) and hands a copy to each
+ * matching subscriber, within that subscriber's credit. What a subscriber cannot take yet waits in its own bounded
+ * buffer; when that is full the exchange's slow-subscriber policy drops the oldest or disconnects the subscriber.
+ */
+final class PubSubExchange extends ExchangeVerticle {
+
+    static final String SUBSCRIBER_ROLE = "subscriber";
+
+    private final PubSubOptions options;
+    private final ExchangeMeters meters;
+    private final TopicTrie<Subscriber> trie = new TopicTrie<>();
+    private final Map<String, Subscriber> subscribers = new HashMap<>();
+    private final Counter published;
+    private final Counter delivered;
+    private final Counter dropped;
+    private final Counter disconnected;
+
+    /** One subscription as the exchange keeps it. */
+    private static final class Subscriber {
+        final Party party;
+        final String pattern;
+        final String tag;
+        final ArrayDeque<Delivery> held = new ArrayDeque<>();
+        int inFlight;
+        long dropped;
+
+        Subscriber(Party party, String pattern, String tag) {
+            this.party = party;
+            this.pattern = pattern;
+            this.tag = tag;
+        }
+    }
+
+    PubSubExchange(ExchangeDefinition definition, PubSubOptions options, ExchangeContext context) {
+        super(definition, context, options.partyCheckInterval());
+        this.options = options;
+        this.meters = new ExchangeMeters(context.meters(), definition.name(), PubSubPattern.NAME);
+        this.published = meters.counter("messaging.published");
+        this.delivered = meters.counter("messaging.delivered");
+        this.dropped = meters.counter("messaging.dropped");
+        this.disconnected = meters.counter("messaging.subscribers.disconnected");
+    }
+
+    @Override
+    public void start(Promise<Void> started) {
+        LocalCodec.register(vertx.eventBus(), PublishFrame.class);
+        meters.gauge("messaging.subscribers", subscribers::size);
+        meters.gauge("messaging.subscribers.held", () -> subscribers.values().stream().mapToInt(s -> s.held.size()).sum());
+        super.start(started);
+    }
+
+    @Override
+    public void stop(Promise<Void> stopped) {
+        super.stop(stopped);
+        meters.removeAll();
+    }
+
+    @Override
+    protected void onRegister(RegisterFrame frame, Message<RegisterFrame> message) {
+        if (!SUBSCRIBER_ROLE.equals(frame.role())) {
+            throw new MessagingException(Failure.INVALID, "exchange '" + name() + "' is " + PubSubPattern.NAME
+                + ": only subscribers register on it, not a " + frame.role());
+        }
+        String pattern = RoutingKeys.validatePattern(frame.params().getString("pattern"));
+        Subscriber previous = subscribers.remove(frame.partyId());
+        if (previous != null) {
+            trie.remove(previous.pattern, previous);
+        }
+        Party party = Party.of(frame);
+        Subscriber s = new Subscriber(party, pattern, frame.params().getString("tag"));
+        parties.add(party);
+        subscribers.put(party.id(), s);
+        trie.add(pattern, s);
+        message.reply(new JsonObject().put("prefetch", options.subscriberPrefetch()));
+    }
+
+    @Override
+    protected void onMessage(Message<Object> message) {
+        Object body = message.body();
+        if (body instanceof PublishFrame p) {
+            publish(p, message);
+        } else if (body instanceof CreditFrame c) {
+            Subscriber s = subscribers.get(c.partyId());
+            if (s != null) {
+                s.inFlight = Math.max(0, s.inFlight - c.credits());
+                pump(s);
+            }
+        } else {
+            throw new MessagingException(Failure.INVALID, "exchange '" + name() + "' is " + PubSubPattern.NAME
+                + " and does not take " + (body == null ? "an empty message" : body.getClass().getSimpleName()));
+        }
+    }
+
+    private void publish(PublishFrame p, Message<Object> message) {
+        int size = p.envelope().message().length();
+        if (size > options.maxMessageBytes()) {
+            meters.counter("messaging.refused", "reason", Failure.TOO_LARGE.name()).increment();
+            MessagingException.failReply(message, Failure.TOO_LARGE, "message of " + size
+                + " bytes exceeds max-message-bytes=" + options.maxMessageBytes() + " of exchange '" + name() + "'");
+            return;
+        }
+        RoutingKeys.validateKey(p.key());
+        published.increment();
+        Set<Subscriber> matched = trie.match(p.key());
+        for (Subscriber s : matched) {
+            offer(s, p);
+        }
+        message.reply(matched.size());
+    }
+
+    private void offer(Subscriber s, PublishFrame p) {
+        Envelope e = p.envelope();
+        Delivery d = new Delivery(new Envelope(name(), s.tag, e.message(), e.headers()), p.key(), 0);
+        if (s.held.isEmpty() && s.inFlight < options.subscriberPrefetch()) {
+            send(s, d);
+            return;
+        }
+        if (s.held.size() < options.subscriberBuffer()) {
+            s.held.add(d);
+            return;
+        }
+        if (options.slowSubscriberPolicy() == PubSubOptions.SlowSubscriberPolicy.DISCONNECT) {
+            disconnect(s);
+            return;
+        }
+        if (options.subscriberBuffer() == 0) {
+            s.dropped++;
+        } else {
+            s.held.poll();
+            s.dropped++;
+            s.held.add(d);
+        }
+        dropped.increment();
+    }
+
+    private void pump(Subscriber s) {
+        while (s.inFlight < options.subscriberPrefetch() && !s.held.isEmpty()) {
+            send(s, s.held.poll());
+        }
+    }
+
+    private void send(Subscriber s, Delivery d) {
+        s.inFlight++;
+        delivered.increment();
+        Delivery out = s.dropped == d.dropped() ? d : new Delivery(d.envelope(), d.key(), s.dropped);
+        vertx.eventBus().send(s.party.address(), out);
+    }
+
+    private void disconnect(Subscriber s) {
+        forget(s);
+        parties.remove(s.party.id());
+        disconnected.increment();
+        vertx.eventBus().send(s.party.address(), ExchangeNotice.disconnect(name(), "subscriber-buffer="
+            + options.subscriberBuffer() + " of exchange '" + name() + "' is full and its slow-subscriber-policy is"
+            + " disconnect"));
+    }
+
+    private void forget(Subscriber s) {
+        subscribers.remove(s.party.id());
+        trie.remove(s.pattern, s);
+    }
+
+    @Override
+    protected void onPartyGone(Party party, String why) {
+        Subscriber s = subscribers.get(party.id());
+        if (s != null) {
+            forget(s);
+        }
+    }
+
+    @Override
+    protected void onDown(String reason) {
+        subscribers.clear();
+    }
+}

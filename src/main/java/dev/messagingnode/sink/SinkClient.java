@@ -1,0 +1,96 @@
+package dev.messagingnode.sink;
+
+import dev.messagingnode.exchange.Addresses;
+import dev.messagingnode.exchange.AttachedParty;
+import dev.messagingnode.exchange.Attachment;
+import dev.messagingnode.exchange.Delivery;
+import dev.messagingnode.exchange.Envelope;
+import dev.messagingnode.exchange.ExchangeName;
+import dev.messagingnode.exchange.Failure;
+import dev.messagingnode.exchange.MessagingException;
+import dev.messagingnode.exchange.Registration;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/** Sending to and consuming from sink exchanges. */
+public final class SinkClient {
+
+    private static final Logger LOG = Logger.getLogger(SinkClient.class);
+    private static final DeliveryOptions CONFIRM = new DeliveryOptions().setSendTimeout(10_000);
+
+    private final Vertx vertx;
+
+    public SinkClient(Vertx vertx) {
+        this.vertx = vertx;
+        SinkFrames.install(vertx);
+    }
+
+    /**
+     * Sends a message to a sink. The future completes once the exchange holds it (or, under {@code drop-newest}
+     * with a full buffer, has counted it as dropped); it fails at once with NO_SUCH_EXCHANGE or TOO_LARGE.
+     */
+    public Future<Void> send(String exchange, String tag, Buffer message, Map<String, String> headers) {
+        try {
+            ExchangeName.validate(exchange);
+        } catch (MessagingException e) {
+            return Future.failedFuture(e);
+        }
+        SinkFrames.Send frame = new SinkFrames.Send(new Envelope(exchange, tag, message, headers));
+        return vertx.eventBus().request(Addresses.exchange(exchange), frame, CONFIRM).<Void>mapEmpty()
+            .recover(t -> Future.failedFuture(MessagingException.from(t, Failure.NO_SUCH_EXCHANGE,
+                "no exchange named '" + exchange + "'")));
+    }
+
+    /**
+     * Registers a consumer. It gets batches of messages (a single message unless the exchange sets batch-size)
+     * while it is the active consumer; each batch is acknowledged when the handler returns.
+     */
+    public SinkConsumer consume(String exchange, Handler<List<Delivery>> handler) {
+        DefaultConsumer[] self = new DefaultConsumer[1];
+        Attachment attachment = new Attachment(vertx, exchange, SinkExchange.CONSUMER_ROLE, new JsonObject(),
+            message -> self[0].receive(message.body()));
+        self[0] = new DefaultConsumer(attachment, handler);
+        attachment.patternStateHandler(state -> {
+            if (state != Registration.State.ATTACHED) {
+                self[0].active = false;
+            }
+        });
+        attachment.start();
+        return self[0];
+    }
+
+    private final class DefaultConsumer extends AttachedParty implements SinkConsumer {
+        private final Handler<List<Delivery>> handler;
+        private volatile boolean active;
+
+        DefaultConsumer(Attachment attachment, Handler<List<Delivery>> handler) {
+            super(attachment);
+            this.handler = handler;
+        }
+
+        void receive(Object body) {
+            if (body instanceof SinkFrames.Activated) {
+                active = true;
+            } else if (body instanceof SinkFrames.Batch batch) {
+                try {
+                    handler.handle(batch.deliveries());
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "consumer of sink %s threw; the batch counts as handled", exchange());
+                }
+                vertx.eventBus().send(Addresses.exchange(exchange()), new SinkFrames.Ack(id(), batch.seq()));
+            }
+        }
+
+        @Override
+        public boolean isActive() {
+            return active;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.messagingnode.sink;
+
+import dev.messagingnode.exchange.ExchangeContext;
+import dev.messagingnode.exchange.ExchangeDefinition;
+import dev.messagingnode.exchange.ExchangePattern;
+import io.vertx.core.Verticle;
+
+/** The {@code sink} pattern (inverted publish-subscribe): many producers, one consumer at a time. */
+public final class SinkPattern implements ExchangePattern {
+
+    public static final String NAME = "sink";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public SinkOptions validate(ExchangeDefinition definition) {
+        return SinkOptions.from(definition);
+    }
+
+    @Override
+    public Verticle create(ExchangeDefinition definition, Object options, ExchangeContext context) {
+        return new SinkExchange(definition, (SinkOptions) options, context);
+    }
+}

@@ -1,0 +1,363 @@
+package dev.messagingnode.tasks;
+
+import dev.messagingnode.exchange.Addresses;
+import dev.messagingnode.exchange.DeadLetterFrame;
+import dev.messagingnode.exchange.Envelope;
+import dev.messagingnode.exchange.ExchangeContext;
+import dev.messagingnode.exchange.ExchangeDefinition;
+import dev.messagingnode.exchange.ExchangeVerticle;
+import dev.messagingnode.exchange.Failure;
+import dev.messagingnode.exchange.MessagingException;
+import dev.messagingnode.exchange.Party;
+import dev.messagingnode.exchange.RegisterFrame;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * A tasks exchange: a priority queue of tasks handed out round-robin to the workers that have free credit (their
+ * prefetch limit), each delivery held until the worker acks it, nacks it, or lets its ack timeout pass.
+ *
+ * <p>A task that comes back (nacked, timed out, its worker gone) goes to the head of its priority and, where another
+ * worker is registered, to another worker. After max-deliveries it goes to the dead-letter exchange with its
+ * history. Ack timeouts are found by one periodic sweep over the deliveries in flight, not a timer per task.
+ */
+final class TasksExchange extends ExchangeVerticle {
+
+    static final String WORKER_ROLE = "worker";
+    private static final Logger LOG = Logger.getLogger(TasksExchange.class);
+    /** How deep one dispatch looks past tasks that wait for a worker other than the one that has credit. */
+    private static final int SCAN_LIMIT = 64;
+
+    private final TasksOptions options;
+    private final TasksMetrics metrics;
+    private final TaskQueue queue = new TaskQueue();
+    private final PriorityQueue<PendingTask> delayed =
+        new PriorityQueue<>((a, b) -> Long.compare(a.notBeforeNanos, b.notBeforeNanos));
+    private final Map<Long, PendingTask> tasks = new HashMap<>();
+    private final Map<String, Worker> workers = new HashMap<>();
+    private long nextId = 1;
+    private int cursor;
+    private long sweepTimer = -1;
+    private long delayTimer = -1;
+    private long delayTimerDue;
+
+    /** A registered worker and the deliveries it holds. */
+    private static final class Worker {
+        final Party party;
+        final int prefetch;
+        final Set<Long> held = new LinkedHashSet<>();
+
+        Worker(Party party, int prefetch) {
+            this.party = party;
+            this.prefetch = prefetch;
+        }
+
+        boolean hasCredit() {
+            return held.size() < prefetch;
+        }
+    }
+
+    TasksExchange(ExchangeDefinition definition, TasksOptions options, ExchangeContext context) {
+        super(definition, context, options.partyCheckInterval());
+        this.options = options;
+        this.metrics = new TasksMetrics(context.meters(), definition.name());
+    }
+
+    @Override
+    public void start(Promise<Void> started) {
+        TaskFrames.install(vertx);
+        metrics.gauges(queue, () -> tasks.size() - queue.size() - delayed.size(), delayed::size, workers::size);
+        long sweepMs = Math.max(10, Math.min(1000, options.ackTimeout().toMillis() / 10));
+        sweepTimer = vertx.setPeriodic(sweepMs, id -> sweepAckTimeouts());
+        super.start(started);
+    }
+
+    @Override
+    public void stop(Promise<Void> stopped) {
+        vertx.cancelTimer(sweepTimer);
+        vertx.cancelTimer(delayTimer);
+        super.stop(stopped);
+        metrics.remove();
+    }
+
+    @Override
+    protected void onRegister(RegisterFrame frame, Message<RegisterFrame> message) {
+        if (!WORKER_ROLE.equals(frame.role())) {
+            throw new MessagingException(Failure.INVALID, "exchange '" + name() + "' is " + TasksPattern.NAME
+                + ": only workers register on it, not a " + frame.role());
+        }
+        int prefetch = frame.params().getInteger("prefetch", 1);
+        if (prefetch < 1 || prefetch > options.maxPrefetch()) {
+            throw new MessagingException(Failure.INVALID, "prefetch limit " + prefetch + " is outside 1.."
+                + options.maxPrefetch() + " (max-prefetch of exchange '" + name() + "')");
+        }
+        Party party = Party.of(frame);
+        Worker previous = workers.put(party.id(), new Worker(party, prefetch));
+        if (previous != null) {
+            giveBackAll(previous, "worker-registered-again");
+        }
+        parties.add(party);
+        message.reply(new JsonObject().put("prefetch", prefetch));
+        dispatch();
+    }
+
+    @Override
+    protected void onMessage(Message<Object> message) {
+        Object body = message.body();
+        if (body instanceof TaskFrames.Settle s) {
+            settle(s, message);
+        } else if (body instanceof TaskFrames.Enqueue e) {
+            enqueue(e.envelope(), e.priority(), message);
+        } else if (body instanceof DeadLetterFrame d) {
+            enqueue(d.envelope(), d.priority(), message);
+        } else {
+            throw new MessagingException(Failure.INVALID, "exchange '" + name() + "' is " + TasksPattern.NAME
+                + " and does not take " + (body == null ? "an empty message" : body.getClass().getSimpleName()));
+        }
+    }
+
+    private void enqueue(Envelope envelope, int priority, Message<Object> message) {
+        Failure refusal = null;
+        String detail = null;
+        if (priority < 0 || priority >= TaskQueue.PRIORITIES) {
+            refusal = Failure.INVALID;
+            detail = "priority " + priority + " is outside 0..9";
+        } else if (envelope.message().length() > options.maxMessageBytes()) {
+            refusal = Failure.TOO_LARGE;
+            detail = "task of " + envelope.message().length() + " bytes exceeds max-message-bytes="
+                + options.maxMessageBytes() + " of exchange '" + name() + "'";
+        } else if (queue.size() + delayed.size() >= options.maxQueued()) {
+            refusal = Failure.OVER_CAPACITY;
+            detail = "exchange '" + name() + "' already holds max-queued=" + options.maxQueued() + " waiting tasks";
+        }
+        if (refusal != null) {
+            metrics.refused(refusal);
+            MessagingException.failReply(message, refusal, detail);
+            return;
+        }
+        PendingTask task = new PendingTask(nextId++, new Envelope(name(), envelope.tag(), envelope.message(),
+            envelope.headers()), priority);
+        tasks.put(task.id, task);
+        queue.add(task);
+        metrics.enqueued.increment();
+        message.reply(task.id);
+        dispatch();
+    }
+
+    /** Hands out ready tasks while some worker has credit. */
+    private void dispatch() {
+        Worker[] chosen = new Worker[1];
+        while (queue.size() > 0 && anyCredit()) {
+            PendingTask task = queue.poll(t -> (chosen[0] = pickWorker(t)) != null, SCAN_LIMIT);
+            if (task == null) {
+                return; // the only worker with credit is one the waiting tasks avoid
+            }
+            deliver(task, chosen[0]);
+        }
+    }
+
+    private boolean anyCredit() {
+        for (Worker w : workers.values()) {
+            if (w.hasCredit()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The next worker in round-robin order with free credit. A task that came back from a worker avoids that worker
+     * while any other worker is registered, even one that is busy now: it waits for credit elsewhere.
+     */
+    private Worker pickWorker(PendingTask task) {
+        List<Party> ring = parties.all();
+        int n = ring.size();
+        for (int k = 0; k < n; k++) {
+            int idx = (cursor + 1 + k) % n;
+            Worker w = workers.get(ring.get(idx).id());
+            if (w == null || !w.hasCredit() || (n > 1 && w.party.id().equals(task.lastWorker))) {
+                continue;
+            }
+            cursor = idx;
+            return w;
+        }
+        return null;
+    }
+
+    private void deliver(PendingTask task, Worker worker) {
+        task.delivered(worker.party.id());
+        task.deadlineNanos = System.nanoTime() + options.ackTimeout().toNanos();
+        worker.held.add(task.id);
+        metrics.delivered.increment();
+        if (task.deliveries > 1) {
+            metrics.redelivered.increment();
+        }
+        vertx.eventBus().send(worker.party.address(), new TaskFrames.Delivery(task.id, task.deliveries,
+            task.envelope, task.priority, options.ackTimeout().toMillis()));
+    }
+
+    private void settle(TaskFrames.Settle s, Message<Object> message) {
+        PendingTask task = tasks.get(s.taskId());
+        if (task == null) {
+            MessagingException.failReply(message, Failure.NOT_HELD, "task " + s.taskId() + " of exchange '"
+                + name() + "' is no longer pending: it was acked or dead-lettered");
+            return;
+        }
+        if (!s.workerId().equals(task.holder) || task.deliveries != s.attempt()) {
+            MessagingException.failReply(message, Failure.NOT_HELD, notHeld(task, s));
+            return;
+        }
+        Worker worker = workers.get(s.workerId());
+        switch (s.outcome()) {
+            case IN_PROGRESS -> {
+                task.deadlineNanos = System.nanoTime() + options.ackTimeout().toNanos();
+                message.reply(null);
+                return;
+            }
+            case ACK -> {
+                task.ended("acked");
+                tasks.remove(task.id);
+                metrics.acked.increment();
+            }
+            case NACK -> {
+                task.ended("nacked");
+                metrics.nacked.increment();
+            }
+        }
+        if (worker != null) {
+            worker.held.remove(task.id);
+        }
+        message.reply(null);
+        if (s.outcome() == TaskFrames.Outcome.NACK) {
+            giveBack(task, "nacked", s.delayMs());
+        }
+        dispatch();
+    }
+
+    private String notHeld(PendingTask task, TaskFrames.Settle s) {
+        String now = task.holder == null ? "it waits for a worker" : "it is out as delivery " + task.deliveries;
+        String ended = "ended";
+        if (s.attempt() >= 1 && s.attempt() <= task.history.size()) {
+            String outcome = task.history.getJsonObject(s.attempt() - 1).getString("outcome");
+            ended = outcome == null ? ended : "ended as " + outcome;
+        }
+        return "task " + task.id + " delivery " + s.attempt() + " is no longer held by this worker: that delivery "
+            + ended + " and " + now + "; this " + s.outcome().name().toLowerCase().replace('_', '-')
+            + " is refused so the task is not completed twice";
+    }
+
+    /** A delivery came back without an ack: redeliver it, or dead-letter it after its last delivery. */
+    private void giveBack(PendingTask task, String reason, long delayMs) {
+        if (task.deliveries >= options.maxDeliveries()) {
+            deadLetter(task, reason);
+            return;
+        }
+        if (delayMs > 0) {
+            task.notBeforeNanos = System.nanoTime() + delayMs * 1_000_000L;
+            delayed.add(task);
+            armDelayTimer();
+        } else {
+            queue.addFirst(task);
+        }
+    }
+
+    private void giveBackAll(Worker worker, String reason) {
+        for (Long id : new ArrayList<>(worker.held)) {
+            PendingTask task = tasks.get(id);
+            if (task != null) {
+                task.ended(reason);
+                giveBack(task, reason, 0);
+            }
+        }
+        worker.held.clear();
+    }
+
+    private void armDelayTimer() {
+        PendingTask head = delayed.peek();
+        if (head == null || (delayTimer >= 0 && delayTimerDue <= head.notBeforeNanos)) {
+            return;
+        }
+        vertx.cancelTimer(delayTimer);
+        delayTimerDue = head.notBeforeNanos;
+        long waitMs = Math.max(1, (head.notBeforeNanos - System.nanoTime()) / 1_000_000L);
+        delayTimer = vertx.setTimer(waitMs, id -> {
+            delayTimer = -1;
+            long now = System.nanoTime();
+            while (!delayed.isEmpty() && delayed.peek().notBeforeNanos <= now) {
+                queue.addFirst(delayed.poll());
+            }
+            armDelayTimer();
+            dispatch();
+        });
+    }
+
+    /** One pass over every delivery in flight: those past their ack timeout come back. */
+    private void sweepAckTimeouts() {
+        long now = System.nanoTime();
+        boolean any = false;
+        for (Worker w : workers.values()) {
+            for (Long id : new ArrayList<>(w.held)) {
+                PendingTask task = tasks.get(id);
+                if (task != null && task.deadlineNanos - now < 0) {
+                    w.held.remove(id);
+                    task.ended("timed-out");
+                    metrics.ackTimeouts.increment();
+                    giveBack(task, "timed-out", 0);
+                    any = true;
+                }
+            }
+        }
+        if (any) {
+            dispatch();
+        }
+    }
+
+    private void deadLetter(PendingTask task, String reason) {
+        tasks.remove(task.id);
+        metrics.deadLettered.increment();
+        String dlx = options.deadLetterExchange();
+        if (dlx == null) {
+            LOG.debugf("exchange %s: task %d dropped after %d deliveries (%s); no dead-letter-exchange is set",
+                name(), task.id, task.deliveries, reason);
+            return;
+        }
+        Map<String, String> headers = new HashMap<>(task.envelope.headers());
+        headers.put("x-original-exchange", name());
+        headers.put("x-task-id", String.valueOf(task.id));
+        headers.put("x-deliveries", String.valueOf(task.deliveries));
+        headers.put("x-death-reason", reason);
+        headers.put("x-history", task.history.encode());
+        Envelope dead = new Envelope(dlx, task.envelope.tag(), task.envelope.message(), headers);
+        vertx.eventBus().request(Addresses.exchange(dlx), new DeadLetterFrame(dead, task.priority)).onFailure(t -> {
+            metrics.deadLetterFailed.increment();
+            LOG.warnf("exchange %s: task %d could not be dead-lettered to '%s': %s", name(), task.id, dlx,
+                MessagingException.from(t, Failure.NO_SUCH_EXCHANGE, "no exchange named '" + dlx + "'").getMessage());
+        });
+    }
+
+    @Override
+    protected void onPartyGone(Party party, String why) {
+        Worker w = workers.remove(party.id());
+        if (w != null) {
+            giveBackAll(w, "worker-" + why);
+            dispatch();
+        }
+    }
+
+    @Override
+    protected void onDown(String reason) {
+        queue.clear();
+        delayed.clear();
+        tasks.clear();
+        workers.clear();
+    }
+}

@@ -1,0 +1,27 @@
+package dev.messagingnode.tasks;
+
+import dev.messagingnode.exchange.ExchangeContext;
+import dev.messagingnode.exchange.ExchangeDefinition;
+import dev.messagingnode.exchange.ExchangePattern;
+import io.vertx.core.Verticle;
+
+/** The {@code tasks} pattern: prioritised work handed out to workers with prefetch, ack and redelivery. */
+public final class TasksPattern implements ExchangePattern {
+
+    public static final String NAME = "tasks";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public TasksOptions validate(ExchangeDefinition definition) {
+        return TasksOptions.from(definition);
+    }
+
+    @Override
+    public Verticle create(ExchangeDefinition definition, Object options, ExchangeContext context) {
+        return new TasksExchange(definition, (TasksOptions) options, context);
+    }
+}
