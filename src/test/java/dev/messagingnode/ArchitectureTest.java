@@ -15,14 +15,19 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule theExchangeModelKnowsNoPatternNorSurface = noClasses()
         .that().resideInAPackage("..exchange..")
-        .should().dependOnClassesThat().resideInAnyPackage("..rpc..", "..client..", "..node..", "..ops..",
-            "..config..", "..demo..", "io.quarkus..", "jakarta..");
+        .should().dependOnClassesThat().resideInAnyPackage("..rpc..", "..pubsub..", "..sink..", "..tasks..",
+            "..client..", "..node..", "..ops..", "..config..", "..demo..", "io.quarkus..", "jakarta..");
 
     @ArchTest
     static final ArchRule patternsKnowNeitherSurfacesNorQuarkus = noClasses()
-        .that().resideInAPackage("..rpc..")
+        .that().resideInAnyPackage("..rpc..", "..pubsub..", "..sink..", "..tasks..")
         .should().dependOnClassesThat().resideInAnyPackage("..client..", "..node..", "..ops..", "..config..",
             "..demo..", "io.quarkus..", "jakarta..");
+
+    /** Patterns meet only through the exchange model (a dead letter is a {@code DeadLetterFrame}, not a sink call). */
+    @ArchTest
+    static final ArchRule patternsDoNotKnowEachOther = slices().matching("dev.messagingnode.(rpc|pubsub|sink|tasks)..")
+        .should().notDependOnEachOther();
 
     @ArchTest
     static final ArchRule theJavaApiDoesNotDependOnQuarkus = noClasses()

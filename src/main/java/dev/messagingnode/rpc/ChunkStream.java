@@ -138,10 +138,11 @@ public final class ChunkStream implements ReadStream<Buffer> {
     private void finish() {
         closed = true;
         onClose.run();
-        completion.tryComplete();
+        // Handlers first, so that whoever waits on completion() sees them done.
         if (endHandler != null) {
             endHandler.handle(null);
         }
+        completion.tryComplete();
     }
 
     /** Fails the stream here; chunks still held are refused so the service learns it at once. */
@@ -155,9 +156,9 @@ public final class ChunkStream implements ReadStream<Buffer> {
             cause.failReply(m);
         }
         buffered.clear();
-        completion.tryFail(cause);
         if (exceptionHandler != null) {
             exceptionHandler.handle(cause);
         }
+        completion.tryFail(cause);
     }
 }

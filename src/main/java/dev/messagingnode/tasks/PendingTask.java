@@ -16,6 +16,8 @@ final class PendingTask {
     String lastWorker;
     long deadlineNanos;
     long notBeforeNanos;
+    /** "acked" or "dead-lettered" once the task is finished. */
+    String finalOutcome;
 
     PendingTask(long id, Envelope envelope, int priority) {
         this.id = id;

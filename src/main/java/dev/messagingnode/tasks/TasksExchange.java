@@ -36,6 +36,7 @@ final class TasksExchange extends ExchangeVerticle {
     private static final Logger LOG = Logger.getLogger(TasksExchange.class);
     /** How deep one dispatch looks past tasks that wait for a worker other than the one that has credit. */
     private static final int SCAN_LIMIT = 64;
+    private static final int FINISHED_MEMORY = 10_000;
 
     private final TasksOptions options;
     private final TasksMetrics metrics;
@@ -44,6 +45,16 @@ final class TasksExchange extends ExchangeVerticle {
         new PriorityQueue<>((a, b) -> Long.compare(a.notBeforeNanos, b.notBeforeNanos));
     private final Map<Long, PendingTask> tasks = new HashMap<>();
     private final Map<String, Worker> workers = new HashMap<>();
+    /**
+     * The last tasks that were acked or dead-lettered, so that a late ack can be told exactly what happened.
+     * Bounded: the oldest are forgotten past {@link #FINISHED_MEMORY}.
+     */
+    private final Map<Long, PendingTask> finished = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, PendingTask> eldest) {
+            return size() > FINISHED_MEMORY;
+        }
+    };
     private long nextId = 1;
     private int cursor;
     private long sweepTimer = -1;
@@ -208,8 +219,10 @@ final class TasksExchange extends ExchangeVerticle {
     private void settle(TaskFrames.Settle s, Message<Object> message) {
         PendingTask task = tasks.get(s.taskId());
         if (task == null) {
-            MessagingException.failReply(message, Failure.NOT_HELD, "task " + s.taskId() + " of exchange '"
-                + name() + "' is no longer pending: it was acked or dead-lettered");
+            PendingTask done = finished.get(s.taskId());
+            MessagingException.failReply(message, Failure.NOT_HELD, done != null ? notHeld(done, s)
+                : "task " + s.taskId() + " of exchange '" + name() + "' is not pending: it was never enqueued here,"
+                    + " or was acked or dead-lettered long ago");
             return;
         }
         if (!s.workerId().equals(task.holder) || task.deliveries != s.attempt()) {
@@ -225,7 +238,7 @@ final class TasksExchange extends ExchangeVerticle {
             }
             case ACK -> {
                 task.ended("acked");
-                tasks.remove(task.id);
+                finish(task, "acked");
                 metrics.acked.increment();
             }
             case NACK -> {
@@ -243,8 +256,16 @@ final class TasksExchange extends ExchangeVerticle {
         dispatch();
     }
 
+    private void finish(PendingTask task, String outcome) {
+        tasks.remove(task.id);
+        task.finalOutcome = outcome;
+        finished.put(task.id, task);
+    }
+
     private String notHeld(PendingTask task, TaskFrames.Settle s) {
-        String now = task.holder == null ? "it waits for a worker" : "it is out as delivery " + task.deliveries;
+        String now = task.finalOutcome != null
+            ? "the task was then " + task.finalOutcome + " after delivery " + task.deliveries
+            : task.holder == null ? "the task waits for a worker" : "the task is out as delivery " + task.deliveries;
         String ended = "ended";
         if (s.attempt() >= 1 && s.attempt() <= task.history.size()) {
             String outcome = task.history.getJsonObject(s.attempt() - 1).getString("outcome");
@@ -271,7 +292,9 @@ final class TasksExchange extends ExchangeVerticle {
     }
 
     private void giveBackAll(Worker worker, String reason) {
-        for (Long id : new ArrayList<>(worker.held)) {
+        List<Long> held = new ArrayList<>(worker.held);
+        java.util.Collections.reverse(held); // each goes to the head of its priority: keep their order
+        for (Long id : held) {
             PendingTask task = tasks.get(id);
             if (task != null) {
                 task.ended(reason);
@@ -322,7 +345,7 @@ final class TasksExchange extends ExchangeVerticle {
     }
 
     private void deadLetter(PendingTask task, String reason) {
-        tasks.remove(task.id);
+        finish(task, "dead-lettered");
         metrics.deadLettered.increment();
         String dlx = options.deadLetterExchange();
         if (dlx == null) {
