@@ -32,7 +32,8 @@ class MessagingNodeTest {
     @Test
     void createsTheConfiguredExchangesWithTheirOptions() {
         assertThat(await(client.exchanges())).extracting(ExchangeDefinition::name)
-            .contains("demo-echo", "demo-count", "demo-greeter", "test-rpc");
+            .contains("demo-echo", "demo-count", "demo-greeter", "demo-events", "demo-logs", "demo-jobs",
+                "demo-jobs-failed", "test-rpc");
         assertThat(await(client.exchanges())).filteredOn(d -> d.name().equals("test-rpc"))
             .singleElement().satisfies(d -> assertThat(d.options()).containsEntry("request-timeout", "2s"));
     }
