@@ -22,6 +22,8 @@ public abstract class ExchangeVerticle extends AbstractVerticle {
     protected final ExchangeDefinition definition;
     protected final ExchangeContext context;
     protected final Parties parties = new Parties();
+    /** This exchange's meters, tagged with its name and pattern; removed when it stops. */
+    protected final ExchangeMeters meters;
     private final Duration partyCheckInterval;
     private MessageConsumer<Object> consumer;
     private long sweepTimer = -1;
@@ -31,6 +33,7 @@ public abstract class ExchangeVerticle extends AbstractVerticle {
         this.definition = definition;
         this.context = context;
         this.partyCheckInterval = partyCheckInterval;
+        this.meters = new ExchangeMeters(context.meters(), definition.name(), definition.pattern());
     }
 
     public String name() {
@@ -55,6 +58,32 @@ public abstract class ExchangeVerticle extends AbstractVerticle {
             vertx.eventBus().send(p.address(), down);
         }
         consumer.unregister().onComplete(stopped);
+        meters.removeAll();
+    }
+
+    /** Refuses a registration whose role this pattern does not take. */
+    protected void requireRole(RegisterFrame frame, String role) {
+        if (!role.equals(frame.role())) {
+            throw new MessagingException(Failure.INVALID, "exchange '" + name() + "' is " + definition.pattern()
+                + ": only " + role + "s register on it, not a " + frame.role());
+        }
+    }
+
+    /** The refusal for a message this pattern does not take. */
+    protected MessagingException unexpected(Object body) {
+        return new MessagingException(Failure.INVALID, "exchange '" + name() + "' is " + definition.pattern()
+            + " and does not take " + (body == null ? "an empty message" : body.getClass().getSimpleName()));
+    }
+
+    /** Refuses a message over the pattern's max-message-bytes with TOO_LARGE, and counts it. */
+    protected boolean refuseTooLarge(Message<?> message, String what, int size, int max) {
+        if (size <= max) {
+            return false;
+        }
+        meters.counter("messaging.refused", "reason", Failure.TOO_LARGE.name()).increment();
+        MessagingException.failReply(message, Failure.TOO_LARGE, what + " of " + size
+            + " bytes exceeds max-message-bytes=" + max + " of exchange '" + name() + "'");
+        return true;
     }
 
     protected boolean isStopping() {

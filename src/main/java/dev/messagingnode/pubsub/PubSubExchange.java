@@ -5,12 +5,9 @@ import dev.messagingnode.exchange.Delivery;
 import dev.messagingnode.exchange.Envelope;
 import dev.messagingnode.exchange.ExchangeContext;
 import dev.messagingnode.exchange.ExchangeDefinition;
-import dev.messagingnode.exchange.ExchangeMeters;
 import dev.messagingnode.exchange.ExchangeNotice;
 import dev.messagingnode.exchange.ExchangeVerticle;
-import dev.messagingnode.exchange.Failure;
 import dev.messagingnode.exchange.LocalCodec;
-import dev.messagingnode.exchange.MessagingException;
 import dev.messagingnode.exchange.Party;
 import dev.messagingnode.exchange.RegisterFrame;
 import io.micrometer.core.instrument.Counter;
@@ -32,7 +29,6 @@ final class PubSubExchange extends ExchangeVerticle {
     static final String SUBSCRIBER_ROLE = "subscriber";
 
     private final PubSubOptions options;
-    private final ExchangeMeters meters;
     private final TopicTrie<Subscriber> trie = new TopicTrie<>();
     private final Map<String, Subscriber> subscribers = new HashMap<>();
     private final Counter published;
@@ -59,7 +55,6 @@ final class PubSubExchange extends ExchangeVerticle {
     PubSubExchange(ExchangeDefinition definition, PubSubOptions options, ExchangeContext context) {
         super(definition, context, options.partyCheckInterval());
         this.options = options;
-        this.meters = new ExchangeMeters(context.meters(), definition.name(), PubSubPattern.NAME);
         this.published = meters.counter("messaging.published");
         this.delivered = meters.counter("messaging.delivered");
         this.dropped = meters.counter("messaging.dropped");
@@ -75,17 +70,8 @@ final class PubSubExchange extends ExchangeVerticle {
     }
 
     @Override
-    public void stop(Promise<Void> stopped) {
-        super.stop(stopped);
-        meters.removeAll();
-    }
-
-    @Override
     protected void onRegister(RegisterFrame frame, Message<RegisterFrame> message) {
-        if (!SUBSCRIBER_ROLE.equals(frame.role())) {
-            throw new MessagingException(Failure.INVALID, "exchange '" + name() + "' is " + PubSubPattern.NAME
-                + ": only subscribers register on it, not a " + frame.role());
-        }
+        requireRole(frame, SUBSCRIBER_ROLE);
         String pattern = RoutingKeys.validatePattern(frame.params().getString("pattern"));
         Subscriber previous = subscribers.remove(frame.partyId());
         if (previous != null) {
@@ -111,17 +97,12 @@ final class PubSubExchange extends ExchangeVerticle {
                 pump(s);
             }
         } else {
-            throw new MessagingException(Failure.INVALID, "exchange '" + name() + "' is " + PubSubPattern.NAME
-                + " and does not take " + (body == null ? "an empty message" : body.getClass().getSimpleName()));
+            throw unexpected(body);
         }
     }
 
     private void publish(PublishFrame p, Message<Object> message) {
-        int size = p.envelope().message().length();
-        if (size > options.maxMessageBytes()) {
-            meters.counter("messaging.refused", "reason", Failure.TOO_LARGE.name()).increment();
-            MessagingException.failReply(message, Failure.TOO_LARGE, "message of " + size
-                + " bytes exceeds max-message-bytes=" + options.maxMessageBytes() + " of exchange '" + name() + "'");
+        if (refuseTooLarge(message, "message", p.envelope().message().length(), options.maxMessageBytes())) {
             return;
         }
         RoutingKeys.validateKey(p.key());

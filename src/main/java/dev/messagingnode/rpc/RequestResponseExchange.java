@@ -37,7 +37,7 @@ final class RequestResponseExchange extends ExchangeVerticle {
     RequestResponseExchange(ExchangeDefinition definition, RpcOptions options, ExchangeContext context) {
         super(definition, context, options.partyCheckInterval());
         this.options = options;
-        this.metrics = new RpcMetrics(context.meters(), definition.name());
+        this.metrics = new RpcMetrics(meters);
     }
 
     @Override
@@ -49,17 +49,8 @@ final class RequestResponseExchange extends ExchangeVerticle {
     }
 
     @Override
-    public void stop(Promise<Void> stopped) {
-        super.stop(stopped);
-        metrics.remove();
-    }
-
-    @Override
     protected void onRegister(RegisterFrame frame, Message<RegisterFrame> message) {
-        if (!SERVICE_ROLE.equals(frame.role())) {
-            throw new MessagingException(Failure.INVALID, "exchange '" + name() + "' is " + RequestResponsePattern.NAME
-                + ": only services register on it, not a " + frame.role());
-        }
+        requireRole(frame, SERVICE_ROLE);
         parties.add(Party.of(frame));
         message.reply(null);
     }
@@ -67,8 +58,7 @@ final class RequestResponseExchange extends ExchangeVerticle {
     @Override
     protected void onMessage(Message<Object> message) {
         if (!(message.body() instanceof RequestFrame frame)) {
-            throw new MessagingException(Failure.INVALID, "exchange '" + name() + "' is " + RequestResponsePattern.NAME
-                + " and does not take " + typeOf(message.body()));
+            throw unexpected(message.body());
         }
         Failure refusal = null;
         String detail = null;
@@ -155,9 +145,5 @@ final class RequestResponseExchange extends ExchangeVerticle {
                 ReplyFrame.failure(request.frame().requestId(), Failure.EXCHANGE_DOWN, reason));
         }
         inFlight.clear();
-    }
-
-    private static String typeOf(Object body) {
-        return body == null ? "an empty message" : body.getClass().getSimpleName();
     }
 }

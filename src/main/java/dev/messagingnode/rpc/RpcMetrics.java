@@ -3,7 +3,6 @@ package dev.messagingnode.rpc;
 import dev.messagingnode.exchange.ExchangeMeters;
 import dev.messagingnode.exchange.Failure;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
 
@@ -15,8 +14,8 @@ final class RpcMetrics {
     private final Counter answered;
     private final Timer latency;
 
-    RpcMetrics(MeterRegistry registry, String exchange) {
-        this.meters = new ExchangeMeters(registry, exchange, RequestResponsePattern.NAME);
+    RpcMetrics(ExchangeMeters meters) {
+        this.meters = meters;
         this.accepted = meters.counter("messaging.requests.accepted");
         this.answered = meters.counter("messaging.requests.answered");
         this.latency = meters.latency("messaging.request.latency",
@@ -42,9 +41,5 @@ final class RpcMetrics {
 
     void gauge(String name, java.util.function.Supplier<Number> value) {
         meters.gauge(name, value);
-    }
-
-    void remove() {
-        meters.removeAll();
     }
 }

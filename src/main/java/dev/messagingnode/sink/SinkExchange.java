@@ -5,10 +5,7 @@ import dev.messagingnode.exchange.Delivery;
 import dev.messagingnode.exchange.Envelope;
 import dev.messagingnode.exchange.ExchangeContext;
 import dev.messagingnode.exchange.ExchangeDefinition;
-import dev.messagingnode.exchange.ExchangeMeters;
 import dev.messagingnode.exchange.ExchangeVerticle;
-import dev.messagingnode.exchange.Failure;
-import dev.messagingnode.exchange.MessagingException;
 import dev.messagingnode.exchange.Party;
 import dev.messagingnode.exchange.RegisterFrame;
 import io.micrometer.core.instrument.Counter;
@@ -35,7 +32,6 @@ final class SinkExchange extends ExchangeVerticle {
     static final String CONSUMER_ROLE = "consumer";
 
     private final SinkOptions options;
-    private final ExchangeMeters meters;
     private final ArrayDeque<Envelope> buffer = new ArrayDeque<>();
     private final Map<Long, List<Envelope>> unacked = new LinkedHashMap<>();
     private final Counter received;
@@ -50,7 +46,6 @@ final class SinkExchange extends ExchangeVerticle {
     SinkExchange(ExchangeDefinition definition, SinkOptions options, ExchangeContext context) {
         super(definition, context, options.partyCheckInterval());
         this.options = options;
-        this.meters = new ExchangeMeters(context.meters(), definition.name(), SinkPattern.NAME);
         this.received = meters.counter("messaging.received");
         this.delivered = meters.counter("messaging.delivered");
         this.dropped = meters.counter("messaging.dropped");
@@ -65,17 +60,8 @@ final class SinkExchange extends ExchangeVerticle {
     }
 
     @Override
-    public void stop(Promise<Void> stopped) {
-        super.stop(stopped);
-        meters.removeAll();
-    }
-
-    @Override
     protected void onRegister(RegisterFrame frame, Message<RegisterFrame> message) {
-        if (!CONSUMER_ROLE.equals(frame.role())) {
-            throw new MessagingException(Failure.INVALID, "exchange '" + name() + "' is " + SinkPattern.NAME
-                + ": only consumers register on it, not a " + frame.role());
-        }
+        requireRole(frame, CONSUMER_ROLE);
         parties.add(Party.of(frame));
         boolean becomesActive = active == null;
         message.reply(new JsonObject().put("active", becomesActive));
@@ -97,17 +83,12 @@ final class SinkExchange extends ExchangeVerticle {
                 deliver();
             }
         } else {
-            throw new MessagingException(Failure.INVALID, "exchange '" + name() + "' is " + SinkPattern.NAME
-                + " and does not take " + (body == null ? "an empty message" : body.getClass().getSimpleName()));
+            throw unexpected(body);
         }
     }
 
     private void accept(Envelope envelope, Message<Object> message) {
-        int size = envelope.message().length();
-        if (size > options.maxMessageBytes()) {
-            meters.counter("messaging.refused", "reason", Failure.TOO_LARGE.name()).increment();
-            MessagingException.failReply(message, Failure.TOO_LARGE, "message of " + size
-                + " bytes exceeds max-message-bytes=" + options.maxMessageBytes() + " of exchange '" + name() + "'");
+        if (refuseTooLarge(message, "message", envelope.message().length(), options.maxMessageBytes())) {
             return;
         }
         received.increment();

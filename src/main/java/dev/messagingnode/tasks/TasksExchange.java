@@ -80,7 +80,7 @@ final class TasksExchange extends ExchangeVerticle {
     TasksExchange(ExchangeDefinition definition, TasksOptions options, ExchangeContext context) {
         super(definition, context, options.partyCheckInterval());
         this.options = options;
-        this.metrics = new TasksMetrics(context.meters(), definition.name());
+        this.metrics = new TasksMetrics(meters);
     }
 
     @Override
@@ -97,15 +97,11 @@ final class TasksExchange extends ExchangeVerticle {
         vertx.cancelTimer(sweepTimer);
         vertx.cancelTimer(delayTimer);
         super.stop(stopped);
-        metrics.remove();
     }
 
     @Override
     protected void onRegister(RegisterFrame frame, Message<RegisterFrame> message) {
-        if (!WORKER_ROLE.equals(frame.role())) {
-            throw new MessagingException(Failure.INVALID, "exchange '" + name() + "' is " + TasksPattern.NAME
-                + ": only workers register on it, not a " + frame.role());
-        }
+        requireRole(frame, WORKER_ROLE);
         int prefetch = frame.params().getInteger("prefetch", 1);
         if (prefetch < 1 || prefetch > options.maxPrefetch()) {
             throw new MessagingException(Failure.INVALID, "prefetch limit " + prefetch + " is outside 1.."
@@ -131,8 +127,7 @@ final class TasksExchange extends ExchangeVerticle {
         } else if (body instanceof DeadLetterFrame d) {
             enqueue(d.envelope(), d.priority(), message);
         } else {
-            throw new MessagingException(Failure.INVALID, "exchange '" + name() + "' is " + TasksPattern.NAME
-                + " and does not take " + (body == null ? "an empty message" : body.getClass().getSimpleName()));
+            throw unexpected(body);
         }
     }
 

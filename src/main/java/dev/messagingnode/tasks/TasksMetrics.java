@@ -3,7 +3,6 @@ package dev.messagingnode.tasks;
 import dev.messagingnode.exchange.ExchangeMeters;
 import dev.messagingnode.exchange.Failure;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.Supplier;
 
 /** Every state change of a task, counted (see {@link ExchangeMeters} for the tags). */
@@ -19,8 +18,8 @@ final class TasksMetrics {
     final Counter deadLettered;
     final Counter deadLetterFailed;
 
-    TasksMetrics(MeterRegistry registry, String exchange) {
-        meters = new ExchangeMeters(registry, exchange, TasksPattern.NAME);
+    TasksMetrics(ExchangeMeters meters) {
+        this.meters = meters;
         enqueued = meters.counter("messaging.tasks.enqueued");
         delivered = meters.counter("messaging.tasks.delivered");
         redelivered = meters.counter("messaging.tasks.redelivered");
@@ -43,9 +42,5 @@ final class TasksMetrics {
         meters.gauge("messaging.tasks.in-flight", inFlight);
         meters.gauge("messaging.tasks.delayed", delayed);
         meters.gauge("messaging.tasks.workers", workers);
-    }
-
-    void remove() {
-        meters.removeAll();
     }
 }

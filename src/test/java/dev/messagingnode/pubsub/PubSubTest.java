@@ -34,11 +34,7 @@ class PubSubTest {
     }
 
     private void exchange(String... options) {
-        ExchangeDefinition d = ExchangeDefinition.of("events", PubSubPattern.NAME);
-        for (int i = 0; i < options.length; i += 2) {
-            d = d.withOption(options[i], options[i + 1]);
-        }
-        node.create(d);
+        node.create("events", PubSubPattern.NAME, options);
     }
 
     private Subscription subscribe(String pattern, String tag, List<Delivery> into) {

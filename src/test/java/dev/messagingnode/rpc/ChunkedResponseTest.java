@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.messagingnode.client.MessagingClient;
-import dev.messagingnode.exchange.ExchangeDefinition;
 import dev.messagingnode.exchange.Failure;
 import dev.messagingnode.exchange.MessagingException;
 import dev.messagingnode.testing.LocalNode;
@@ -37,11 +36,7 @@ class ChunkedResponseTest {
     }
 
     private void exchange(String... options) {
-        ExchangeDefinition d = ExchangeDefinition.of("files", RequestResponsePattern.NAME);
-        for (int i = 0; i < options.length; i += 2) {
-            d = d.withOption(options[i], options[i + 1]);
-        }
-        node.create(d);
+        node.create("files", RequestResponsePattern.NAME, options);
     }
 
     /** A service that streams "count" numbered chunks, each as soon as its write future allows. */

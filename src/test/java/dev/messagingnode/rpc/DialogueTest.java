@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.messagingnode.client.MessagingClient;
-import dev.messagingnode.exchange.ExchangeDefinition;
 import dev.messagingnode.exchange.Failure;
 import dev.messagingnode.exchange.MessagingException;
 import dev.messagingnode.testing.LocalNode;
@@ -31,11 +30,7 @@ class DialogueTest {
     }
 
     private void exchange(String... options) {
-        ExchangeDefinition d = ExchangeDefinition.of("shop", RequestResponsePattern.NAME);
-        for (int i = 0; i < options.length; i += 2) {
-            d = d.withOption(options[i], options[i + 1]);
-        }
-        node.create(d);
+        node.create("shop", RequestResponsePattern.NAME, options);
     }
 
     /** Asks for a size, then a colour, then confirms the order. */

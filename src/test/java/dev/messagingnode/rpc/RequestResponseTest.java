@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.messagingnode.client.MessagingClient;
-import dev.messagingnode.exchange.ExchangeDefinition;
 import dev.messagingnode.exchange.Failure;
 import dev.messagingnode.exchange.MessagingException;
 import dev.messagingnode.exchange.Registration;
@@ -38,11 +37,7 @@ class RequestResponseTest {
     }
 
     private void exchange(String name, String... options) {
-        ExchangeDefinition d = ExchangeDefinition.of(name, RequestResponsePattern.NAME);
-        for (int i = 0; i < options.length; i += 2) {
-            d = d.withOption(options[i], options[i + 1]);
-        }
-        node.create(d);
+        node.create(name, RequestResponsePattern.NAME, options);
     }
 
     private Registration service(String exchange, io.vertx.core.Handler<ServiceRequest> handler) {

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.messagingnode.client.MessagingClient;
 import dev.messagingnode.exchange.Delivery;
-import dev.messagingnode.exchange.ExchangeDefinition;
 import dev.messagingnode.exchange.Failure;
 import dev.messagingnode.exchange.Registration;
 import dev.messagingnode.testing.BlockingWorker;
@@ -33,11 +32,7 @@ class SinkTest {
     }
 
     private void exchange(String... options) {
-        ExchangeDefinition d = ExchangeDefinition.of("logs", SinkPattern.NAME);
-        for (int i = 0; i < options.length; i += 2) {
-            d = d.withOption(options[i], options[i + 1]);
-        }
-        node.create(d);
+        node.create("logs", SinkPattern.NAME, options);
     }
 
     private void send(int from, int to) {

@@ -40,11 +40,7 @@ class TasksTest {
     }
 
     private void exchange(String name, String... options) {
-        ExchangeDefinition d = ExchangeDefinition.of(name, TasksPattern.NAME);
-        for (int i = 0; i < options.length; i += 2) {
-            d = d.withOption(options[i], options[i + 1]);
-        }
-        node.create(d);
+        node.create(name, TasksPattern.NAME, options);
     }
 
     private long enqueue(String body, int priority) {

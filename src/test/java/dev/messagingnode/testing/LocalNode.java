@@ -31,6 +31,15 @@ public final class LocalNode implements AutoCloseable {
         await(registry.create(definition));
     }
 
+    /** Creates an exchange with options given as key, value, key, value... */
+    public void create(String name, String pattern, String... options) {
+        ExchangeDefinition d = ExchangeDefinition.of(name, pattern);
+        for (int i = 0; i < options.length; i += 2) {
+            d = d.withOption(options[i], options[i + 1]);
+        }
+        create(d);
+    }
+
     /** Waits for a future; fails the test after 10 seconds. */
     public static <T> T await(Future<T> future) {
         try {
