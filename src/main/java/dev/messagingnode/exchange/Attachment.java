@@ -1,5 +1,6 @@
 package dev.messagingnode.exchange;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -24,6 +25,8 @@ public final class Attachment implements Registration {
     private static final DeliveryOptions REGISTER = new DeliveryOptions().setSendTimeout(10_000);
 
     private final Vertx vertx;
+    /** Everything but the first half of {@link #unregister()} runs here, so the state needs no locks. */
+    private final Context context;
     private final String exchange;
     private final String id = UUID.randomUUID().toString();
     private final String role;
@@ -41,19 +44,34 @@ public final class Attachment implements Registration {
 
     public Attachment(Vertx vertx, String exchange, String role, JsonObject params, Handler<Message<Object>> work) {
         this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
         this.exchange = exchange;
         this.role = role;
         this.params = params;
         this.work = work;
     }
 
-    /** Starts listening and sends the first register request. */
+    /**
+     * Starts listening and sends the first register request, on the context that created the attachment (the
+     * caller's verticle, when there is one: its undeployment then takes the consumers with it).
+     */
     public Attachment start() {
         Frames.install(vertx);
+        if (Vertx.currentContext() == context) {
+            listen();
+        } else {
+            context.runOnContext(v -> listen());
+        }
+        return this;
+    }
+
+    private void listen() {
+        if (state == State.CLOSED) {
+            return;
+        }
         partyConsumer = vertx.eventBus().consumer(Addresses.party(id), this::onPartyMessage);
         upConsumer = vertx.eventBus().consumer(Addresses.EXCHANGE_UP, this::onExchangeUp);
         Future.all(Consumers.registered(partyConsumer), Consumers.registered(upConsumer)).onComplete(ar -> attach());
-        return this;
     }
 
     /** What the exchange answered to the last registration, e.g. the prefetch it grants. */
@@ -103,9 +121,20 @@ public final class Attachment implements Registration {
         }
         setState(State.CLOSED);
         firstAttach.tryFail(new MessagingException(Failure.CANCELLED, "unregistered before attaching"));
+        // The exchange hears it at once, even from another thread while this party's context is busy; the
+        // consumers are removed on their own context.
         Future<Void> told = vertx.eventBus().request(Addresses.exchange(exchange), new UnregisterFrame(id), REGISTER)
             .<Void>mapEmpty().recover(t -> Future.succeededFuture());
-        return told.compose(v -> Future.all(partyConsumer.unregister(), upConsumer.unregister())).mapEmpty();
+        Promise<Void> removed = Promise.promise();
+        context.runOnContext(v -> removeConsumers().onComplete(removed));
+        return Future.all(told, removed.future()).mapEmpty();
+    }
+
+    private Future<Void> removeConsumers() {
+        if (partyConsumer == null) {
+            return Future.succeededFuture();
+        }
+        return Future.all(partyConsumer.unregister(), upConsumer.unregister()).mapEmpty();
     }
 
     private void attach() {
@@ -174,8 +203,7 @@ public final class Attachment implements Registration {
         detachedReason = "disconnected: " + reason;
         setState(State.CLOSED);
         firstAttach.tryFail(new MessagingException(Failure.CANCELLED, detachedReason));
-        partyConsumer.unregister();
-        upConsumer.unregister();
+        removeConsumers();
     }
 
     /**

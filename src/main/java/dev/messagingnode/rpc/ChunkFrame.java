@@ -16,9 +16,10 @@ import io.vertx.core.buffer.Buffer;
  *
  * Each DATA frame is an event-bus request; its reply is the credit for one more chunk. A failed reply means the
  * requester cancelled (CANCELLED) or is gone (no handlers), and stops the stream. {@code window} tells the
- * requester how many chunks it may have to hold.
+ * requester how many chunks it may have to hold, {@code idleTimeoutMs} how long the service waits for credit.
  */
-public record ChunkFrame(long requestId, Kind kind, long seq, int window, Buffer data, String detail) {
+public record ChunkFrame(long requestId, Kind kind, long seq, int window, long idleTimeoutMs, Buffer data,
+                         String detail) {
 
     public enum Kind { DATA, END, ERROR }
 }

@@ -2,9 +2,11 @@ package dev.messagingnode.rpc;
 
 import dev.messagingnode.exchange.Failure;
 import dev.messagingnode.exchange.MessagingException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.streams.ReadStream;
@@ -17,22 +19,30 @@ import java.util.ArrayDeque;
  *
  * <p>Bound: at most {@code chunk-window} chunks wait here, since the service may not send more without credit; a
  * frame beyond twice that is refused with OVER_CAPACITY and ends the stream. {@link #cancel()} stops the service.
+ * A stream that hears nothing from its service for twice the service's stream-idle-timeout (the service has
+ * given up on it) is closed with TIMED_OUT, so an abandoned stream does not hold its chunks forever.
+ *
+ * <p>It lives on its client's inbox context; calls from other threads are moved there.
  */
 public final class ChunkStream implements ReadStream<Buffer> {
 
+    private final Context context;
     private final long requestId;
     private int maxBuffered;
     private final Runnable onClose;
     private final ArrayDeque<Message<ChunkFrame>> buffered = new ArrayDeque<>();
     private final Promise<Void> completion = Promise.promise();
     private long demand = Long.MAX_VALUE;
+    private long lastHeardNanos = System.nanoTime();
+    private long idleLimitNanos = Long.MAX_VALUE;
     private boolean delivering;
     private boolean closed;
     private Handler<Buffer> handler;
     private Handler<Void> endHandler;
     private Handler<Throwable> exceptionHandler;
 
-    ChunkStream(long requestId, Runnable onClose) {
+    ChunkStream(Context context, long requestId, Runnable onClose) {
+        this.context = context;
         this.requestId = requestId;
         this.onClose = onClose;
     }
@@ -43,6 +53,8 @@ public final class ChunkStream implements ReadStream<Buffer> {
             MessagingException.failReply(message, Failure.CANCELLED, "stream " + requestId + " is closed");
             return;
         }
+        lastHeardNanos = System.nanoTime();
+        idleLimitNanos = 2 * message.body().idleTimeoutMs() * 1_000_000L;
         maxBuffered = Math.max(maxBuffered, 2 * message.body().window());
         if (buffered.size() >= maxBuffered) {
             MessagingException.failReply(message, Failure.OVER_CAPACITY,
@@ -56,6 +68,9 @@ public final class ChunkStream implements ReadStream<Buffer> {
 
     /** Stops the stream: the service's next write fails with CANCELLED. */
     public void cancel() {
+        if (elsewhere(this::cancel)) {
+            return;
+        }
         close(new MessagingException(Failure.CANCELLED, "the requester cancelled the stream"));
     }
 
@@ -66,6 +81,9 @@ public final class ChunkStream implements ReadStream<Buffer> {
 
     @Override
     public ChunkStream handler(Handler<Buffer> handler) {
+        if (elsewhere(() -> handler(handler))) {
+            return this;
+        }
         this.handler = handler;
         deliver();
         return this;
@@ -73,6 +91,9 @@ public final class ChunkStream implements ReadStream<Buffer> {
 
     @Override
     public ChunkStream pause() {
+        if (elsewhere(this::pause)) {
+            return this;
+        }
         demand = 0;
         return this;
     }
@@ -84,6 +105,9 @@ public final class ChunkStream implements ReadStream<Buffer> {
 
     @Override
     public ChunkStream fetch(long amount) {
+        if (elsewhere(() -> fetch(amount))) {
+            return this;
+        }
         demand = demand + amount < 0 ? Long.MAX_VALUE : demand + amount;
         deliver();
         return this;
@@ -91,14 +115,37 @@ public final class ChunkStream implements ReadStream<Buffer> {
 
     @Override
     public ChunkStream endHandler(Handler<Void> endHandler) {
+        if (elsewhere(() -> endHandler(endHandler))) {
+            return this;
+        }
         this.endHandler = endHandler;
         return this;
     }
 
     @Override
     public ChunkStream exceptionHandler(Handler<Throwable> handler) {
+        if (elsewhere(() -> exceptionHandler(handler))) {
+            return this;
+        }
         this.exceptionHandler = handler;
         return this;
+    }
+
+    /** Closes the stream when the service has been silent past its idle limit; called by the client's sweep. */
+    void checkIdle(long now) {
+        if (now - lastHeardNanos > idleLimitNanos) {
+            close(new MessagingException(Failure.TIMED_OUT, "no word from the service of stream " + requestId
+                + " for twice its stream-idle-timeout"));
+        }
+    }
+
+    /** True, after scheduling the action on the stream's context, when called from elsewhere. */
+    private boolean elsewhere(Runnable action) {
+        if (Vertx.currentContext() == context) {
+            return false;
+        }
+        context.runOnContext(v -> action.run());
+        return true;
     }
 
     private void deliver() {
@@ -147,6 +194,9 @@ public final class ChunkStream implements ReadStream<Buffer> {
 
     /** Fails the stream here; chunks still held are refused so the service learns it at once. */
     void close(MessagingException cause) {
+        if (elsewhere(() -> close(cause))) {
+            return;
+        }
         if (closed) {
             return;
         }

@@ -35,6 +35,7 @@ public final class ChunkedResponse implements WriteStream<Buffer> {
     private final long requestId;
     private final RpcOptions options;
     private final DeliveryOptions delivery;
+    private final long idleMs;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int window;
     private int outstanding;
@@ -52,7 +53,8 @@ public final class ChunkedResponse implements WriteStream<Buffer> {
         this.requestId = requestId;
         this.options = options;
         this.window = options.chunkWindow();
-        this.delivery = new DeliveryOptions().setSendTimeout(options.streamIdleTimeout().toMillis());
+        this.idleMs = options.streamIdleTimeout().toMillis();
+        this.delivery = new DeliveryOptions().setSendTimeout(idleMs);
     }
 
     @Override
@@ -72,7 +74,8 @@ public final class ChunkedResponse implements WriteStream<Buffer> {
                 + " chunks are waiting for credit and as many are queued; wait for the drain handler");
         }
         Promise<Void> written = Promise.promise();
-        queue.add(new Pending(new ChunkFrame(requestId, ChunkFrame.Kind.DATA, seq++, window, data, null), written));
+        ChunkFrame frame = new ChunkFrame(requestId, ChunkFrame.Kind.DATA, seq++, window, idleMs, data, null);
+        queue.add(new Pending(frame, written));
         pump();
         return written.future();
     }
@@ -120,8 +123,8 @@ public final class ChunkedResponse implements WriteStream<Buffer> {
             q.written().tryFail(new MessagingException(Failure.CANCELLED, "the service failed the stream"));
         }
         queue.clear();
-        vertx.eventBus().request(inbox, new ChunkFrame(requestId, ChunkFrame.Kind.ERROR, seq++, window, null, detail),
-            delivery).<Void>mapEmpty().recover(t -> Future.succeededFuture()).onComplete(ended);
+        ChunkFrame error = new ChunkFrame(requestId, ChunkFrame.Kind.ERROR, seq++, window, idleMs, null, detail);
+        vertx.eventBus().request(inbox, error, delivery).<Void>mapEmpty().recover(t -> Future.succeededFuture()).onComplete(ended);
         return ended.future();
     }
 
@@ -163,7 +166,7 @@ public final class ChunkedResponse implements WriteStream<Buffer> {
         if (failure == null && ending && !lastFrameSent && queue.isEmpty() && outstanding == 0) {
             lastFrameSent = true;
             outstanding++;
-            ChunkFrame end = new ChunkFrame(requestId, ChunkFrame.Kind.END, seq++, window, null, null);
+            ChunkFrame end = new ChunkFrame(requestId, ChunkFrame.Kind.END, seq++, window, idleMs, null, null);
             vertx.eventBus().request(inbox, end, delivery).onComplete(ar -> {
                 outstanding--;
                 if (ar.succeeded()) {

@@ -17,6 +17,8 @@ final class ClientDialogue {
     private final long requestId;
     private final DeliveryOptions turnDelivery;
     private final Promise<Void> closed = Promise.promise();
+    /** When the service will have given up waiting for our answer, plus a grace; see {@link #checkExpired}. */
+    private volatile long expiresAtNanos = Long.MAX_VALUE;
 
     ClientDialogue(RpcClient client, long requestId, long turnTimeoutMs) {
         this.client = client;
@@ -55,6 +57,21 @@ final class ClientDialogue {
             .<Void>mapEmpty()
             .recover(t -> Future.failedFuture(MessagingException.from(t, Failure.ENDED, "the dialogue is over")))
             .onComplete(ar -> closeNormally());
+    }
+
+    /** A question arrived: the service waits {@code answerTimeoutMs} for the answer. */
+    void questionAsked(long answerTimeoutMs) {
+        expiresAtNanos = System.nanoTime() + (answerTimeoutMs + 1_000) * 1_000_000L;
+    }
+
+    /**
+     * Closes a dialogue whose service can no longer be waiting: it timed out, or went away without a word (its
+     * notice never came). Called by the client's sweep.
+     */
+    void checkExpired(long now) {
+        if (now - expiresAtNanos > 0) {
+            fail(new MessagingException(Failure.TIMED_OUT, "the service's answer-timeout passed without an answer"));
+        }
     }
 
     void closeNormally() {

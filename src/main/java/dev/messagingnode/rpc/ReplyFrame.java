@@ -8,30 +8,31 @@ import dev.messagingnode.exchange.Failure;
  * dialogue, the end of a dialogue, or a failure. Services send it to the exchange (first answer) or as the reply
  * to a dialogue answer; the exchange forwards first answers and failures to the client's inbox.
  *
- * @param address for {@link Kind#QUESTION}: where the client sends its answer
+ * @param address         for {@link Kind#QUESTION}: where the client sends its answer
+ * @param answerTimeoutMs for {@link Kind#QUESTION}: how long the service waits for that answer
  */
-public record ReplyFrame(long requestId, Kind kind, Envelope envelope, String address, Failure failure,
-                         String detail) {
+public record ReplyFrame(long requestId, Kind kind, Envelope envelope, String address, long answerTimeoutMs,
+                         Failure failure, String detail) {
 
     public enum Kind { MESSAGE, STREAM, QUESTION, END, FAILURE }
 
     static ReplyFrame message(long requestId, Envelope envelope) {
-        return new ReplyFrame(requestId, Kind.MESSAGE, envelope, null, null, null);
+        return new ReplyFrame(requestId, Kind.MESSAGE, envelope, null, 0, null, null);
     }
 
     static ReplyFrame stream(long requestId, Envelope envelope) {
-        return new ReplyFrame(requestId, Kind.STREAM, envelope, null, null, null);
+        return new ReplyFrame(requestId, Kind.STREAM, envelope, null, 0, null, null);
     }
 
-    static ReplyFrame question(long requestId, Envelope envelope, String address) {
-        return new ReplyFrame(requestId, Kind.QUESTION, envelope, address, null, null);
+    static ReplyFrame question(long requestId, Envelope envelope, String address, long answerTimeoutMs) {
+        return new ReplyFrame(requestId, Kind.QUESTION, envelope, address, answerTimeoutMs, null, null);
     }
 
     static ReplyFrame end(long requestId, Envelope envelope) {
-        return new ReplyFrame(requestId, Kind.END, envelope, null, null, null);
+        return new ReplyFrame(requestId, Kind.END, envelope, null, 0, null, null);
     }
 
     static ReplyFrame failure(long requestId, Failure failure, String detail) {
-        return new ReplyFrame(requestId, Kind.FAILURE, null, null, failure, detail);
+        return new ReplyFrame(requestId, Kind.FAILURE, null, null, 0, failure, detail);
     }
 }

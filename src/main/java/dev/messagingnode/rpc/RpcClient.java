@@ -7,8 +7,10 @@ import dev.messagingnode.exchange.ExchangeName;
 import dev.messagingnode.exchange.Failure;
 import dev.messagingnode.exchange.MessagingException;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -31,6 +33,7 @@ public final class RpcClient {
 
     /** How long the exchange has to accept or refuse a request; it answers at once unless it is stuck. */
     private static final DeliveryOptions ACCEPT = new DeliveryOptions().setSendTimeout(10_000);
+    private static final long SWEEP_MS = 1_000;
 
     private final Vertx vertx;
     private final String inbox;
@@ -42,6 +45,9 @@ public final class RpcClient {
     private final Map<Long, ClientDialogue> dialogues = new ConcurrentHashMap<>();
     private final Map<Long, Long> turnTimeouts = new ConcurrentHashMap<>();
     private MessageConsumer<Object> consumer;
+    private Context context;
+    private long sweepTimer = -1;
+    private Future<Void> ready;
 
     public RpcClient(Vertx vertx, String clientId, int maxPending, Duration defaultTurnTimeout) {
         this.vertx = vertx;
@@ -51,9 +57,31 @@ public final class RpcClient {
         RpcFrames.install(vertx);
     }
 
+    /** Opens the inbox on the caller's context (its verticle's, when there is one). */
     public Future<Void> start() {
+        context = vertx.getOrCreateContext();
+        Promise<Void> started = Promise.promise();
+        ready = started.future();
+        if (Vertx.currentContext() == context) {
+            openInbox(started);
+        } else {
+            context.runOnContext(v -> openInbox(started));
+        }
+        return ready;
+    }
+
+    private void openInbox(Promise<Void> started) {
         consumer = vertx.eventBus().consumer(inbox, this::onInbox);
-        return Consumers.registered(consumer);
+        // One sweep a second for the whole client, not a timer per stream or dialogue.
+        sweepTimer = vertx.setPeriodic(SWEEP_MS, id -> sweep());
+        Consumers.registered(consumer).onComplete(started);
+    }
+
+    /** Closes streams and dialogues whose service is no longer there to end them. */
+    private void sweep() {
+        long now = System.nanoTime();
+        new ArrayList<>(streams.values()).forEach(s -> s.checkIdle(now));
+        new ArrayList<>(dialogues.values()).forEach(d -> d.checkExpired(now));
     }
 
     Vertx vertx() {
@@ -66,6 +94,10 @@ public final class RpcClient {
      */
     public Future<Void> request(String exchange, String tag, Buffer message, RequestOptions options,
                                 Handler<AsyncResult<Reply>> replyHandler) {
+        if (!ready.isComplete()) {
+            // Replies must find the inbox: the first requests wait the instant it takes to open.
+            return ready.compose(v -> request(exchange, tag, message, options, replyHandler));
+        }
         try {
             ExchangeName.validate(exchange);
         } catch (MessagingException e) {
@@ -102,7 +134,12 @@ public final class RpcClient {
         }
         new ArrayList<>(streams.values()).forEach(s -> s.close(closed));
         new ArrayList<>(dialogues.values()).forEach(d -> d.fail(closed));
-        return consumer == null ? Future.succeededFuture() : consumer.unregister();
+        Promise<Void> stopped = Promise.promise();
+        context.runOnContext(v -> {
+            vertx.cancelTimer(sweepTimer);
+            (consumer == null ? Future.<Void>succeededFuture() : consumer.unregister()).onComplete(stopped);
+        });
+        return stopped.future();
     }
 
     /** Requests waiting for their first answer. */
@@ -163,6 +200,7 @@ public final class RpcClient {
             }
             case QUESTION -> {
                 ClientDialogue d = dialogue != null ? dialogue : new ClientDialogue(this, id, turnTimeout);
+                d.questionAsked(frame.answerTimeoutMs());
                 dialogues.put(id, d);
                 return new Reply(Reply.Kind.QUESTION, frame.envelope(), null, d, frame.address());
             }
@@ -199,6 +237,6 @@ public final class RpcClient {
     }
 
     private ChunkStream streamFor(long id) {
-        return streams.computeIfAbsent(id, k -> new ChunkStream(k, () -> streams.remove(k)));
+        return streams.computeIfAbsent(id, k -> new ChunkStream(context, k, () -> streams.remove(k)));
     }
 }

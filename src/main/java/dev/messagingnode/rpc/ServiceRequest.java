@@ -117,7 +117,7 @@ public final class ServiceRequest {
             }
         });
         Consumers.registered(consumer).onSuccess(v -> message.reply(
-            ReplyFrame.question(origin.requestId(), envelope.reply(question), address)));
+            ReplyFrame.question(origin.requestId(), envelope.reply(question), address, timeoutMs)));
         return next.future();
     }
 

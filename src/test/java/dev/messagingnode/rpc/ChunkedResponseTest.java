@@ -218,6 +218,21 @@ class ChunkedResponseTest {
     }
 
     @Test
+    void aStreamTheRequesterNeverReadsIsEndedOnBothSides() {
+        exchange(RpcOptions.STREAM_IDLE_TIMEOUT, "200ms");
+        AtomicReference<Throwable> serviceError = new AtomicReference<>();
+        await(client.register("files", req -> {
+            ChunkedResponse out = req.stream().exceptionHandler(serviceError::set);
+            endless(out, new AtomicInteger());
+        }).attached());
+        Reply reply = await(client.call("files", Buffer.buffer()));
+        // No handler is ever set: chunks wait unread, the service runs out of credit and gives up.
+        MessagingException e = awaitFailure(reply.stream().completion());
+        assertThat(e.failure()).isEqualTo(Failure.TIMED_OUT);
+        assertThat(((MessagingException) serviceError.get()).failure()).isEqualTo(Failure.TIMED_OUT);
+    }
+
+    @Test
     void aChunkOverMaxChunkBytesIsRefused() {
         exchange(RpcOptions.MAX_CHUNK_BYTES, "4");
         AtomicReference<Future<Void>> write = new AtomicReference<>();

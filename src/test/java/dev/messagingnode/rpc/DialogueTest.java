@@ -97,6 +97,26 @@ class DialogueTest {
         assertThat(awaitFailure(q1.answer(Buffer.buffer("M"))).failure()).isEqualTo(Failure.TIMED_OUT);
     }
 
+    /** A service in a verticle of its own, undeployed (timers and all) while its question waits for an answer. */
+    static final class VanishingService extends io.vertx.core.AbstractVerticle {
+        @Override
+        public void start(io.vertx.core.Promise<Void> started) {
+            MessagingClient.create(vertx).register("shop", req -> req.ask(Buffer.buffer("size?")))
+                .attached().onComplete(started);
+        }
+    }
+
+    @Test
+    void aDialogueWhoseServiceVanishedWithoutAWordIsClosedForTheClient() {
+        exchange(RpcOptions.ANSWER_TIMEOUT, "200ms");
+        String id = await(node.vertx.deployVerticle(new VanishingService()));
+        Reply q = await(client.call("shop", Buffer.buffer()));
+        await(node.vertx.undeploy(id));
+        MessagingException e = awaitFailure(q.dialogueClosed());
+        assertThat(e.failure()).isEqualTo(Failure.TIMED_OUT);
+        assertThat(e.detail()).contains("answer-timeout passed");
+    }
+
     @Test
     void aServiceThatDoesNotTakeItsTurnTimesOutForTheClient() {
         exchange();
