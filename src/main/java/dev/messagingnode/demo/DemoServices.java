@@ -17,7 +17,7 @@ import jakarta.annotation.Priority;
 public class DemoServices {
 
     void onStart(@Observes @Priority(2000) StartupEvent event, MessagingConfig config, MessagingClient client) {
-        if (!config.demo().enabled()) {
+        if (!config.enabled()) {
             return;
         }
         client.register("demo-echo", req -> req.reply(req.message()));

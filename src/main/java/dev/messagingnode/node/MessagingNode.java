@@ -1,7 +1,7 @@
 package dev.messagingnode.node;
 
 import dev.messagingnode.client.MessagingClient;
-import dev.messagingnode.config.MessagingConfig;
+import dev.messagingnode.config.ConfiguredExchanges;
 import dev.messagingnode.exchange.ExchangeContext;
 import dev.messagingnode.exchange.ExchangeDefinition;
 import dev.messagingnode.exchange.ExchangeRegistry;
@@ -14,9 +14,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.Config;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -31,13 +31,13 @@ public class MessagingNode {
     private static final Logger LOG = Logger.getLogger(MessagingNode.class);
 
     private final Vertx vertx;
-    private final MessagingConfig config;
+    private final List<ExchangeDefinition> configured;
     private final ExchangeRegistry registry;
     private volatile boolean started;
 
-    public MessagingNode(Vertx vertx, MessagingConfig config, MeterRegistry meters) {
+    public MessagingNode(Vertx vertx, Config config, MeterRegistry meters) {
         this.vertx = vertx;
-        this.config = config;
+        this.configured = List.copyOf(ConfiguredExchanges.read(config, System.getenv()));
         this.registry = new ExchangeRegistry(vertx, StandardPatterns.all(),
             new ExchangeContext(meters));
     }
@@ -65,12 +65,7 @@ public class MessagingNode {
 
     /** The exchanges named in configuration, in name order. */
     public List<ExchangeDefinition> configuredExchanges() {
-        List<ExchangeDefinition> defs = new ArrayList<>();
-        for (Map.Entry<String, MessagingConfig.ExchangeConfig> e : new java.util.TreeMap<>(config.exchanges())
-            .entrySet()) {
-            defs.add(new ExchangeDefinition(e.getKey(), e.getValue().pattern(), MessagingConfig.optionsOf(e.getValue())));
-        }
-        return defs;
+        return configured;
     }
 
     public ExchangeRegistry registry() {

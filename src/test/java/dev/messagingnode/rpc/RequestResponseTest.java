@@ -126,6 +126,24 @@ class RequestResponseTest {
     }
 
     @Test
+    void aClientRefusesRequestsBeyondItsOwnPendingBound() {
+        exchange("held");
+        service("held", req -> { });
+        MessagingClient small = MessagingClient.create(node.vertx,
+            new dev.messagingnode.client.MessagingClientOptions(2, Duration.ofSeconds(30)));
+        Future<Reply> first = small.call("held", Buffer.buffer());
+        Future<Reply> second = small.call("held", Buffer.buffer());
+        await().until(() -> node.meters.find("messaging.requests.accepted").counter() != null
+            && node.meters.find("messaging.requests.accepted").counter().count() == 2);
+        MessagingException e = awaitFailure(small.call("held", Buffer.buffer()));
+        assertThat(e.failure()).isEqualTo(Failure.OVER_CAPACITY);
+        assertThat(e.detail()).contains("2 requests");
+        await(small.close());
+        assertThat(awaitFailure(first).failure()).isEqualTo(Failure.CANCELLED);
+        assertThat(awaitFailure(second).failure()).isEqualTo(Failure.CANCELLED);
+    }
+
+    @Test
     void aServiceThatNeverAnswersTimesOutAtTheExchangeTimeout() {
         exchange("slow", RpcOptions.REQUEST_TIMEOUT, "200ms");
         service("slow", req -> { });

@@ -1,0 +1,133 @@
+package dev.messagingnode.process;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One node as a real process: the packaged application ({@code target/quarkus-app/quarkus-run.jar}) started with
+ * its own environment and HTTP port on 127.0.0.1, its output in {@code target/node-logs/NAME.log}. Tests end it with
+ * SIGTERM ({@link #stop}) or SIGKILL ({@link #kill}); {@link #close} makes sure it is gone either way.
+ */
+public final class NodeProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final int httpPort;
+    private final Path log;
+    private final Process process;
+
+    private NodeProcess(String name, int httpPort, Path log, Process process) {
+        this.name = name;
+        this.httpPort = httpPort;
+        this.log = log;
+        this.process = process;
+    }
+
+    /** Starts a node with the given extra environment, a free HTTP port and a 256 MiB heap. */
+    public static NodeProcess start(String name, Map<String, String> env) throws IOException {
+        String jar = System.getProperty("node.jar", "target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(Path.of(jar))) {
+            throw new IllegalStateException(jar + " is missing: integration tests run after `package`");
+        }
+        Path logs = Path.of(System.getProperty("node.logs", "target/node-logs"));
+        Files.createDirectories(logs);
+        Path log = logs.resolve(name + ".log");
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+        Map<String, String> environment = new HashMap<>(env);
+        environment.putIfAbsent("QUARKUS_HTTP_PORT", String.valueOf(port));
+        environment.putIfAbsent("QUARKUS_HTTP_HOST", "127.0.0.1");
+        pb.environment().putAll(environment);
+        return new NodeProcess(name, port, log, pb.start());
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Waits until /q/health/ready answers 200, failing early when the process exits. */
+    public NodeProcess awaitReady(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + log());
+            }
+            try {
+                if (get("/q/health/ready").statusCode() == 200) {
+                    return this;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException(name + " not ready within " + timeout + ":\n" + log());
+    }
+
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+            .timeout(Duration.ofSeconds(5)).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Waits for the process to exit by itself and returns its exit code. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(name + " still running after " + timeout + ":\n" + log());
+        }
+        return process.exitValue();
+    }
+
+    /** SIGTERM, then waits for the exit code. */
+    public int stop(Duration timeout) throws InterruptedException {
+        process.destroy();
+        return awaitExit(timeout);
+    }
+
+    /** SIGKILL: the node gets no chance to say goodbye. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
