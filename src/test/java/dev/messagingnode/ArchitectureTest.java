@@ -35,5 +35,15 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "jakarta..", "..node..");
 
     @ArchTest
+    static final ArchRule onlyTheJGroupsPackageKnowsJGroups = noClasses()
+        .that().resideOutsideOfPackage("..cluster.jgroups..")
+        .should().dependOnClassesThat().resideInAPackage("org.jgroups..");
+
+    @ArchTest
+    static final ArchRule patternsSeeTheClusterOnlyThroughItsInterface = noClasses()
+        .that().resideInAnyPackage("..exchange..", "..rpc..", "..pubsub..", "..sink..", "..tasks..", "..client..")
+        .should().dependOnClassesThat().resideInAPackage("..cluster.jgroups..");
+
+    @ArchTest
     static final ArchRule packagesHaveNoCycles = slices().matching("dev.messagingnode.(*)..").should().beFreeOfCycles();
 }

@@ -1,6 +1,10 @@
 package dev.messagingnode.node;
 
 import dev.messagingnode.client.MessagingClient;
+import dev.messagingnode.cluster.Cluster;
+import dev.messagingnode.cluster.SingleNode;
+import dev.messagingnode.cluster.jgroups.JGroupsCluster;
+import dev.messagingnode.config.ClusterConfig;
 import dev.messagingnode.config.ConfiguredExchanges;
 import dev.messagingnode.exchange.ExchangeContext;
 import dev.messagingnode.exchange.ExchangeDefinition;
@@ -33,16 +37,20 @@ public class MessagingNode {
     private final Vertx vertx;
     private final List<ExchangeDefinition> configured;
     private final ExchangeRegistry registry;
+    private final Cluster cluster;
     private volatile boolean started;
 
-    public MessagingNode(Vertx vertx, Config config, MeterRegistry meters) {
+    public MessagingNode(Vertx vertx, Config config, ClusterConfig clusterConfig, MeterRegistry meters) {
         this.vertx = vertx;
+        this.cluster = clusterConfig.enabled() ? new JGroupsCluster(vertx, clusterConfig.settings())
+            : new SingleNode(clusterConfig.nodeName().orElse("local"));
         this.configured = List.copyOf(ConfiguredExchanges.read(config, System.getenv()));
         this.registry = new ExchangeRegistry(vertx, StandardPatterns.all(),
             new ExchangeContext(meters));
     }
 
     void onStart(@Observes StartupEvent event) throws Exception {
+        cluster.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         registry.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         List<Future<Void>> created = new ArrayList<>();
         for (ExchangeDefinition d : configuredExchanges()) {
@@ -61,6 +69,12 @@ public class MessagingNode {
     void onStop(@Observes ShutdownEvent event) throws Exception {
         started = false;
         registry.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        cluster.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /** The cluster this node belongs to (itself alone when clustering is off). */
+    public Cluster cluster() {
+        return cluster;
     }
 
     /** The exchanges named in configuration, in name order. */

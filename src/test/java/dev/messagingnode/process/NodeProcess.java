@@ -47,7 +47,8 @@ public final class NodeProcess implements AutoCloseable {
         Path log = logs.resolve(name + ".log");
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar));
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+            "-Djava.net.preferIPv4Stack=true", "-jar", jar));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         Map<String, String> environment = new HashMap<>(env);
@@ -110,6 +111,29 @@ public final class NodeProcess implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** The {@code data} of one named check in /q/health/ready, or null when the node does not answer. */
+    public io.vertx.core.json.JsonObject readinessData(String check) {
+        try {
+            io.vertx.core.json.JsonObject health = new io.vertx.core.json.JsonObject(get("/q/health/ready").body());
+            for (Object o : health.getJsonArray("checks")) {
+                io.vertx.core.json.JsonObject c = (io.vertx.core.json.JsonObject) o;
+                if (check.equals(c.getString("name"))) {
+                    return c.getJsonObject("data");
+                }
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     public String log() {
         try {
             return Files.readString(log);
@@ -125,7 +149,8 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    /** A TCP port free on 127.0.0.1 right now. */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

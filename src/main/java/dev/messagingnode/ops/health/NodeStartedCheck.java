@@ -6,7 +6,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Startup;
 
-/** Started: the node has created every exchange named in its configuration. */
+/** Started: the node has joined (or formed) its cluster and created every exchange named in its configuration. */
 @Startup
 @ApplicationScoped
 public class NodeStartedCheck implements HealthCheck {
@@ -20,7 +20,9 @@ public class NodeStartedCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         return HealthCheckResponse.named("messaging-node-started")
-            .status(node.isStarted())
+            .status(node.isStarted() && node.cluster().isJoined())
+            .withData("node", node.cluster().localNode())
+            .withData("joined", node.cluster().isJoined())
             .withData("configuredExchanges", node.configuredExchanges().size())
             .build();
     }

@@ -1,0 +1,31 @@
+package dev.messagingnode.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import java.util.List;
+
+/**
+ * The node's view of its cluster, as the rest of the node sees it: who is a member, and a handler for changes.
+ * Only {@code cluster.jgroups} knows how membership is found and kept; a node that runs alone uses
+ * {@link SingleNode}.
+ */
+public interface Cluster {
+
+    /** This node's name, unique in the cluster. */
+    String localNode();
+
+    /** The current members, in the cluster's own order (the first is the coordinator). */
+    List<String> members();
+
+    /** True once this node has joined (or formed) its cluster, false again once it left. */
+    boolean isJoined();
+
+    /** Called on every membership change, on a Vert.x context, with the new view. */
+    Cluster membershipHandler(Handler<MembershipView> handler);
+
+    /** Joins (or forms) the cluster. */
+    Future<Void> start();
+
+    /** Leaves the cluster gracefully, so the others need not wait for failure detection. */
+    Future<Void> stop();
+}

@@ -1,0 +1,48 @@
+package dev.messagingnode.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import java.util.List;
+
+/** The cluster of a node that runs alone: itself, always. */
+public final class SingleNode implements Cluster {
+
+    private final String name;
+    private volatile boolean joined;
+
+    public SingleNode(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public String localNode() {
+        return name;
+    }
+
+    @Override
+    public List<String> members() {
+        return List.of(name);
+    }
+
+    @Override
+    public boolean isJoined() {
+        return joined;
+    }
+
+    @Override
+    public Cluster membershipHandler(Handler<MembershipView> handler) {
+        return this;
+    }
+
+    @Override
+    public Future<Void> start() {
+        joined = true;
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> stop() {
+        joined = false;
+        return Future.succeededFuture();
+    }
+}

@@ -1,0 +1,172 @@
+package dev.messagingnode.cluster.jgroups;
+
+import dev.messagingnode.cluster.Cluster;
+import dev.messagingnode.cluster.ClusterSettings;
+import dev.messagingnode.cluster.MembershipView;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.jboss.logging.Logger;
+import org.jgroups.Address;
+import org.jgroups.JChannel;
+import org.jgroups.MergeView;
+import org.jgroups.Receiver;
+import org.jgroups.View;
+import org.jgroups.protocols.FD_ALL3;
+import org.jgroups.protocols.FD_SOCK2;
+import org.jgroups.protocols.FRAG4;
+import org.jgroups.protocols.MERGE3;
+import org.jgroups.protocols.MFC;
+import org.jgroups.protocols.TCP;
+import org.jgroups.protocols.TCPPING;
+import org.jgroups.protocols.UFC;
+import org.jgroups.protocols.UNICAST3;
+import org.jgroups.protocols.VERIFY_SUSPECT2;
+import org.jgroups.protocols.dns.DNS_PING;
+import org.jgroups.protocols.pbcast.GMS;
+import org.jgroups.protocols.pbcast.NAKACK2;
+import org.jgroups.protocols.pbcast.STABLE;
+import org.jgroups.stack.Protocol;
+
+/**
+ * Cluster membership over JGroups. The protocol stack is built in code rather than read from XML, so that every
+ * setting comes from the node's configuration and a native image needs no stack file.
+ *
+ * <p>Failure detection: FD_SOCK2 notices a member whose process died (its sockets close) within about a second;
+ * FD_ALL3 suspects a member silent for {@code failure-detection-timeout} (a hung process, a cut network);
+ * VERIFY_SUSPECT2 double-checks a suspicion for 500 ms before the member is excluded. MERGE3 heals partitions.
+ */
+public final class JGroupsCluster implements Cluster {
+
+    private static final Logger LOG = Logger.getLogger(JGroupsCluster.class);
+
+    private final Vertx vertx;
+    private final Context context;
+    private final ClusterSettings settings;
+    private volatile List<String> members = List.of();
+    private volatile boolean joined;
+    private volatile Handler<MembershipView> handler;
+    private JChannel channel;
+    /** The previous view, to tell who joined and who left; touched only on {@link #context}. */
+    private List<String> lastMembers = List.of();
+
+    public JGroupsCluster(Vertx vertx, ClusterSettings settings) {
+        this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
+        this.settings = settings;
+    }
+
+    @Override
+    public String localNode() {
+        return settings.nodeName();
+    }
+
+    @Override
+    public List<String> members() {
+        return members;
+    }
+
+    @Override
+    public boolean isJoined() {
+        return joined;
+    }
+
+    @Override
+    public Cluster membershipHandler(Handler<MembershipView> handler) {
+        this.handler = handler;
+        return this;
+    }
+
+    @Override
+    public Future<Void> start() {
+        return vertx.executeBlocking(() -> {
+            channel = new JChannel(stack()).name(settings.nodeName());
+            channel.setReceiver(new Receiver() {
+                @Override
+                public void viewAccepted(View view) {
+                    onView(view);
+                }
+            });
+            channel.connect(settings.name());
+            joined = true;
+            LOG.infof("node %s joined cluster '%s' on %s:%d; members %s", settings.nodeName(), settings.name(),
+                settings.bindAddress(), settings.bindPort(), members);
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> stop() {
+        joined = false;
+        JChannel c = channel;
+        if (c == null) {
+            return Future.succeededFuture();
+        }
+        return vertx.executeBlocking(() -> {
+            c.close(); // disconnects first: the coordinator installs a view without us at once
+            LOG.infof("node %s left cluster '%s'", settings.nodeName(), settings.name());
+            return null;
+        });
+    }
+
+    private void onView(View view) {
+        List<String> now = new ArrayList<>();
+        for (Address a : view.getMembers()) {
+            now.add(String.valueOf(a));
+        }
+        members = List.copyOf(now);
+        context.runOnContext(v -> {
+            Set<String> joinedNow = new LinkedHashSet<>(now);
+            joinedNow.removeAll(lastMembers);
+            Set<String> left = new LinkedHashSet<>(lastMembers);
+            left.removeAll(now);
+            lastMembers = List.copyOf(now);
+            long viewId = view.getViewId().getId();
+            MembershipView change = new MembershipView(viewId, List.copyOf(now), joinedNow, left,
+                view instanceof MergeView);
+            LOG.infof("cluster view %d: %s (joined %s, left %s%s)", viewId, now, joinedNow, left,
+                change.merged() ? ", after a merge" : "");
+            Handler<MembershipView> h = handler;
+            if (h != null) {
+                h.handle(change);
+            }
+        });
+    }
+
+    private Protocol[] stack() throws Exception {
+        InetAddress bind = InetAddress.getByName(settings.bindAddress());
+        long fdTimeout = settings.failureDetectionTimeout().toMillis();
+        List<Protocol> stack = new ArrayList<>();
+        stack.add(new TCP().setBindAddress(bind).setBindPort(settings.bindPort()).setPortRange(0));
+        if (settings.discovery() == ClusterSettings.Discovery.DNS_PING) {
+            stack.add(new DNS_PING().setDNSQuery(settings.dnsQuery()));
+        } else {
+            List<InetSocketAddress> seeds = new ArrayList<>();
+            for (String seed : settings.seeds()) {
+                int colon = seed.lastIndexOf(':');
+                seeds.add(new InetSocketAddress(seed.substring(0, colon).trim(),
+                    Integer.parseInt(seed.substring(colon + 1).trim())));
+            }
+            stack.add(new TCPPING().setInitialHosts(seeds).setPortRange(0));
+        }
+        stack.add(new MERGE3().setMinInterval(1000).setMaxInterval(5000));
+        stack.add(new FD_SOCK2());
+        stack.add(new FD_ALL3().setTimeout(fdTimeout).setInterval(Math.max(100, fdTimeout / 4)));
+        stack.add(new VERIFY_SUSPECT2().setTimeout(500));
+        stack.add(new NAKACK2());
+        stack.add(new UNICAST3());
+        stack.add(new STABLE());
+        stack.add(new GMS().setJoinTimeout(1000).setLeaveTimeout(1000));
+        stack.add(new UFC());
+        stack.add(new MFC());
+        stack.add(new FRAG4());
+        return stack.toArray(new Protocol[0]);
+    }
+}
