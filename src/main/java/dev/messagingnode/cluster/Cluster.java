@@ -2,6 +2,7 @@ package dev.messagingnode.cluster;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import java.util.List;
 
 /**
@@ -22,6 +23,12 @@ public interface Cluster {
 
     /** Called on every membership change, on a Vert.x context, with the new view. */
     Cluster membershipHandler(Handler<MembershipView> handler);
+
+    /** Sends a payload on a topic to every other member (reliable, in order per sender). */
+    void broadcast(String topic, Buffer payload);
+
+    /** Called, on a Vert.x context, for every payload another member sends on the topic. */
+    Cluster messageHandler(String topic, Handler<ClusterMessage> handler);
 
     /** Joins (or forms) the cluster. */
     Future<Void> start();

@@ -2,6 +2,7 @@ package dev.messagingnode.cluster;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import java.util.List;
 
 /** The cluster of a node that runs alone: itself, always. */
@@ -31,6 +32,16 @@ public final class SingleNode implements Cluster {
 
     @Override
     public Cluster membershipHandler(Handler<MembershipView> handler) {
+        return this;
+    }
+
+    @Override
+    public void broadcast(String topic, Buffer payload) {
+        // nobody else to tell
+    }
+
+    @Override
+    public Cluster messageHandler(String topic, Handler<ClusterMessage> handler) {
         return this;
     }
 

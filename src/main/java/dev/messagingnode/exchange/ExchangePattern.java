@@ -19,6 +19,14 @@ public interface ExchangePattern {
      */
     Object validate(ExchangeDefinition definition);
 
+    /**
+     * True when an exchange of this pattern must run on one node at a time (it holds state that two copies would
+     * split, like a task queue); false when copies on several nodes may serve side by side.
+     */
+    default boolean singleOwner() {
+        return false;
+    }
+
     /** A new verticle that runs the exchange; called once the definition has been validated. */
     Verticle create(ExchangeDefinition definition, Object validatedOptions, ExchangeContext context);
 }

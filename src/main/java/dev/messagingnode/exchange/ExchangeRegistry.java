@@ -29,8 +29,11 @@ public final class ExchangeRegistry {
     private final Map<String, Running> running = new HashMap<>();
     private MessageConsumer<AdminFrame> admin;
 
-    private record Running(ExchangeDefinition definition, Future<String> deployment) {
+    private record Running(ExchangeDefinition definition, long createdAt, Future<String> deployment) {
     }
+
+    private volatile RegistryListener listener;
+    private volatile CreationGuard guard = CreationGuard.ALLOW;
 
     public ExchangeRegistry(Vertx vertx, Patterns patterns, ExchangeContext context) {
         this.vertx = vertx;
@@ -54,11 +57,42 @@ public final class ExchangeRegistry {
         return Future.join(all).transform(ar -> admin == null ? Future.succeededFuture() : admin.unregister());
     }
 
+    /** Told of every start and stop of an exchange here. */
+    public ExchangeRegistry listener(RegistryListener listener) {
+        this.listener = listener;
+        return this;
+    }
+
+    /** Asked before every creation (the cluster directory's say on names taken elsewhere). */
+    public ExchangeRegistry guard(CreationGuard guard) {
+        this.guard = guard;
+        return this;
+    }
+
     /**
-     * Creates and starts an exchange. Completes when it runs; fails with {@link Failure#INVALID} for a bad name,
-     * pattern or option, {@link Failure#CONFLICT} when the name is taken by another definition.
+     * Creates and starts an exchange. Completes when it runs (or, in a cluster, when it already exists elsewhere as
+     * defined); fails with {@link Failure#INVALID} for a bad name, pattern or option, {@link Failure#CONFLICT} when
+     * the name is taken by another definition, here or elsewhere.
      */
     public Future<Void> create(ExchangeDefinition definition) {
+        synchronized (this) {
+            Running existing = running.get(definition.name());
+            if (existing != null && existing.definition().equals(definition)) {
+                return existing.deployment().mapEmpty();
+            }
+        }
+        try {
+            ExchangeName.validate(definition.name());
+            patterns.get(definition.pattern()).validate(definition);
+        } catch (MessagingException e) {
+            return Future.failedFuture(e);
+        }
+        return guard.check(definition).compose(verdict -> verdict == CreationGuard.Verdict.CREATE_HERE
+            ? createHere(definition) : Future.succeededFuture());
+    }
+
+    /** Creates the exchange on this node, whatever the cluster says: for the directory's own takeovers. */
+    public Future<Void> createHere(ExchangeDefinition definition) {
         Verticle verticle;
         synchronized (this) {
             try {
@@ -79,10 +113,15 @@ public final class ExchangeRegistry {
                 return Future.failedFuture(e);
             }
             Future<String> deployment = vertx.deployVerticle(verticle);
-            running.put(definition.name(), new Running(definition, deployment));
+            long createdAt = System.currentTimeMillis();
+            running.put(definition.name(), new Running(definition, createdAt, deployment));
             return deployment.onSuccess(id -> {
                 LOG.infof("exchange %s (%s) started", definition.name(), definition.pattern());
                 vertx.eventBus().publish(Addresses.EXCHANGE_UP, ExchangeNotice.up(definition.name()));
+                RegistryListener l = listener;
+                if (l != null) {
+                    l.started(new HostedExchange(definition, createdAt));
+                }
             }).onFailure(t -> {
                 synchronized (this) {
                     running.remove(definition.name());
@@ -93,6 +132,18 @@ public final class ExchangeRegistry {
 
     /** Stops an exchange; everyone attached to it gets exchange-down. */
     public Future<Void> delete(String name) {
+        return delete(name, true);
+    }
+
+    /**
+     * Stops an exchange because the cluster chose another node's definition or owner for its name; attached parties
+     * get exchange-down and register again wherever the exchange now lives.
+     */
+    public Future<Void> stepDown(String name) {
+        return delete(name, false);
+    }
+
+    private Future<Void> delete(String name, boolean byRequest) {
         Running r;
         synchronized (this) {
             r = running.remove(name);
@@ -100,8 +151,25 @@ public final class ExchangeRegistry {
         if (r == null) {
             return MessagingException.failed(Failure.NO_SUCH_EXCHANGE, "no exchange named '" + name + "'");
         }
+        // Told at once, not after the undeployment: from now on the name is not hosted here.
+        RegistryListener l = listener;
+        if (l != null) {
+            l.deleted(name, byRequest);
+        }
         return r.deployment().compose(vertx::undeploy)
             .onSuccess(v -> LOG.infof("exchange %s deleted", name));
+    }
+
+    /** The exchanges running here, with their creation times. */
+    public synchronized List<HostedExchange> hosted() {
+        List<HostedExchange> out = new ArrayList<>();
+        for (Running r : running.values()) {
+            if (r.deployment().succeeded()) {
+                out.add(new HostedExchange(r.definition(), r.createdAt()));
+            }
+        }
+        out.sort(Comparator.comparing(h -> h.definition().name()));
+        return out;
     }
 
     public synchronized List<ExchangeDefinition> list() {
@@ -117,6 +185,11 @@ public final class ExchangeRegistry {
     public synchronized boolean isRunning(String name) {
         Running r = running.get(name);
         return r != null && r.deployment().succeeded();
+    }
+
+    /** True when the exchange is defined here, started or still starting. */
+    public synchronized boolean isDefined(String name) {
+        return running.containsKey(name);
     }
 
     private synchronized List<String> names() {

@@ -20,6 +20,12 @@ public final class Patterns {
         return new Patterns(List.of(patterns));
     }
 
+    /** True when exchanges of that pattern run on one node at a time (see {@link ExchangePattern#singleOwner()}). */
+    public boolean isSingleOwner(String name) {
+        ExchangePattern p = name == null ? null : byName.get(name);
+        return p != null && p.singleOwner();
+    }
+
     /** The pattern of that name, or {@link Failure#INVALID} listing the known ones. */
     public ExchangePattern get(String name) {
         ExchangePattern p = name == null ? null : byName.get(name);

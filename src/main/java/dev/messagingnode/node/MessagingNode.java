@@ -2,6 +2,8 @@ package dev.messagingnode.node;
 
 import dev.messagingnode.client.MessagingClient;
 import dev.messagingnode.cluster.Cluster;
+import dev.messagingnode.cluster.Directory;
+import dev.messagingnode.cluster.DirectoryService;
 import dev.messagingnode.cluster.SingleNode;
 import dev.messagingnode.cluster.jgroups.JGroupsCluster;
 import dev.messagingnode.config.ClusterConfig;
@@ -9,6 +11,9 @@ import dev.messagingnode.config.ConfiguredExchanges;
 import dev.messagingnode.exchange.ExchangeContext;
 import dev.messagingnode.exchange.ExchangeDefinition;
 import dev.messagingnode.exchange.ExchangeRegistry;
+import dev.messagingnode.exchange.Failure;
+import dev.messagingnode.exchange.MessagingException;
+import dev.messagingnode.exchange.Patterns;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -38,6 +43,7 @@ public class MessagingNode {
     private final List<ExchangeDefinition> configured;
     private final ExchangeRegistry registry;
     private final Cluster cluster;
+    private final DirectoryService directory;
     private volatile boolean started;
 
     public MessagingNode(Vertx vertx, Config config, ClusterConfig clusterConfig, MeterRegistry meters) {
@@ -45,8 +51,9 @@ public class MessagingNode {
         this.cluster = clusterConfig.enabled() ? new JGroupsCluster(vertx, clusterConfig.settings())
             : new SingleNode(clusterConfig.nodeName().orElse("local"));
         this.configured = List.copyOf(ConfiguredExchanges.read(config, System.getenv()));
-        this.registry = new ExchangeRegistry(vertx, StandardPatterns.all(),
-            new ExchangeContext(meters));
+        Patterns patterns = StandardPatterns.all();
+        this.registry = new ExchangeRegistry(vertx, patterns, new ExchangeContext(meters));
+        this.directory = new DirectoryService(vertx, cluster, registry, patterns::isSingleOwner).install();
     }
 
     void onStart(@Observes StartupEvent event) throws Exception {
@@ -54,8 +61,17 @@ public class MessagingNode {
         registry.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         List<Future<Void>> created = new ArrayList<>();
         for (ExchangeDefinition d : configuredExchanges()) {
-            created.add(registry.create(d).recover(t -> Future.failedFuture(new IllegalStateException(
-                "configured exchange '" + d.name() + "' cannot start: " + t.getMessage(), t))));
+            directory.configured(d);
+            created.add(registry.create(d).recover(t -> {
+                if (t instanceof MessagingException m && m.failure() == Failure.CONFLICT) {
+                    // The cluster runs another definition of this name (say, during a rolling update): it wins
+                    // while it lives; this node takes its own over if the name is ever hosted nowhere.
+                    LOG.warnf("configured exchange '%s' is not started here: %s", d.name(), m.detail());
+                    return Future.succeededFuture();
+                }
+                return Future.failedFuture(new IllegalStateException(
+                    "configured exchange '" + d.name() + "' cannot start: " + t.getMessage(), t));
+            }));
         }
         try {
             Future.all(created).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -68,8 +84,14 @@ public class MessagingNode {
 
     void onStop(@Observes ShutdownEvent event) throws Exception {
         started = false;
+        directory.stop();
         registry.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         cluster.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /** Every exchange of the cluster, and where it runs. */
+    public Directory directory() {
+        return directory.directory();
     }
 
     /** The cluster this node belongs to (itself alone when clustering is off). */

@@ -15,6 +15,12 @@ public final class TasksPattern implements ExchangePattern {
         return NAME;
     }
 
+    /** One queue, one owner: two copies would each hold part of the tasks. */
+    @Override
+    public boolean singleOwner() {
+        return true;
+    }
+
     @Override
     public TasksOptions validate(ExchangeDefinition definition) {
         return TasksOptions.from(definition);

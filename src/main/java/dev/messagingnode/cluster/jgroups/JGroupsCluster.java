@@ -1,21 +1,28 @@
 package dev.messagingnode.cluster.jgroups;
 
 import dev.messagingnode.cluster.Cluster;
+import dev.messagingnode.cluster.ClusterMessage;
 import dev.messagingnode.cluster.ClusterSettings;
 import dev.messagingnode.cluster.MembershipView;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.jgroups.Address;
+import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
+import org.jgroups.Message;
 import org.jgroups.MergeView;
 import org.jgroups.Receiver;
 import org.jgroups.View;
@@ -53,6 +60,7 @@ public final class JGroupsCluster implements Cluster {
     private volatile List<String> members = List.of();
     private volatile boolean joined;
     private volatile Handler<MembershipView> handler;
+    private final Map<String, Handler<ClusterMessage>> topics = new ConcurrentHashMap<>();
     private JChannel channel;
     /** The previous view, to tell who joined and who left; touched only on {@link #context}. */
     private List<String> lastMembers = List.of();
@@ -84,6 +92,54 @@ public final class JGroupsCluster implements Cluster {
         return this;
     }
 
+    /**
+     * Payload layout on the wire:
+     * <pre>
+     *   +--------+----------------+------------------+
+     *   | 1 byte | topic (UTF-8)  | payload          |
+     *   | length | length bytes   | rest of message  |
+     *   +--------+----------------+------------------+
+     * </pre>
+     */
+    @Override
+    public void broadcast(String topic, Buffer payload) {
+        JChannel c = channel;
+        if (c == null || !joined) {
+            return;
+        }
+        byte[] t = topic.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = new byte[1 + t.length + payload.length()];
+        bytes[0] = (byte) t.length;
+        System.arraycopy(t, 0, bytes, 1, t.length);
+        payload.getBytes(0, payload.length(), bytes, 1 + t.length);
+        try {
+            c.send(new BytesMessage(null, bytes).setFlag(Message.TransientFlag.DONT_LOOPBACK));
+        } catch (Exception e) {
+            LOG.warnf(e, "broadcast on %s failed", topic);
+        }
+    }
+
+    @Override
+    public Cluster messageHandler(String topic, Handler<ClusterMessage> handler) {
+        topics.put(topic, handler);
+        return this;
+    }
+
+    private void onMessage(Message message) {
+        byte[] bytes = message.getArray();
+        int offset = message.getOffset();
+        int topicLength = bytes[offset] & 0xff;
+        String topic = new String(bytes, offset + 1, topicLength, StandardCharsets.UTF_8);
+        Handler<ClusterMessage> h = topics.get(topic);
+        if (h == null) {
+            return;
+        }
+        int start = offset + 1 + topicLength;
+        Buffer payload = Buffer.buffer(java.util.Arrays.copyOfRange(bytes, start, offset + message.getLength()));
+        ClusterMessage m = new ClusterMessage(String.valueOf(message.getSrc()), topic, payload);
+        context.runOnContext(v -> h.handle(m));
+    }
+
     @Override
     public Future<Void> start() {
         return vertx.executeBlocking(() -> {
@@ -92,6 +148,11 @@ public final class JGroupsCluster implements Cluster {
                 @Override
                 public void viewAccepted(View view) {
                     onView(view);
+                }
+
+                @Override
+                public void receive(Message message) {
+                    onMessage(message);
                 }
             });
             channel.connect(settings.name());
@@ -163,7 +224,9 @@ public final class JGroupsCluster implements Cluster {
         stack.add(new NAKACK2());
         stack.add(new UNICAST3());
         stack.add(new STABLE());
-        stack.add(new GMS().setJoinTimeout(1000).setLeaveTimeout(1000));
+        // A node alone waits join_timeout before it forms a cluster of its own: long enough for a busy coordinator to
+        // answer; MERGE3 joins up any split that happens anyway.
+        stack.add(new GMS().setJoinTimeout(3000).setLeaveTimeout(1000));
         stack.add(new UFC());
         stack.add(new MFC());
         stack.add(new FRAG4());

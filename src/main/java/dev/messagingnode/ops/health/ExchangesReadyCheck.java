@@ -9,7 +9,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready: every configured exchange runs on this node; the data names the missing ones. */
+/** Ready: every configured exchange runs, here or (single-owner ones) elsewhere; the data names the missing ones. */
 @Readiness
 @ApplicationScoped
 public class ExchangesReadyCheck implements HealthCheck {
@@ -24,7 +24,8 @@ public class ExchangesReadyCheck implements HealthCheck {
     public HealthCheckResponse call() {
         List<String> missing = new ArrayList<>();
         for (ExchangeDefinition d : node.configuredExchanges()) {
-            if (!node.registry().isRunning(d.name())) {
+            // Running here, or (a single-owner exchange) owned by another node of the cluster.
+            if (!node.registry().isRunning(d.name()) && node.directory().get(d.name()).isEmpty()) {
                 missing.add(d.name());
             }
         }

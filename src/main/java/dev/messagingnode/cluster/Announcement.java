@@ -1,0 +1,44 @@
+package dev.messagingnode.cluster;
+
+import dev.messagingnode.exchange.ExchangeDefinition;
+import dev.messagingnode.exchange.HostedExchange;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A node's whole list of hosted exchanges, as it tells the others. A later announcement ({@code seq}) replaces an
+ * earlier one, so a lost or reordered one does no harm, and joiners and healed partitions converge by announcing
+ * again. Encoded as JSON: small, rare, and readable in a capture.
+ */
+public record Announcement(String node, long seq, List<HostedExchange> hosted) {
+
+    public Buffer encode() {
+        JsonArray list = new JsonArray();
+        for (HostedExchange h : hosted) {
+            list.add(new JsonObject()
+                .put("name", h.definition().name())
+                .put("pattern", h.definition().pattern())
+                .put("options", new JsonObject(new TreeMap<>(h.definition().options())))
+                .put("createdAt", h.createdAt()));
+        }
+        return new JsonObject().put("node", node).put("seq", seq).put("hosted", list).toBuffer();
+    }
+
+    public static Announcement decode(Buffer buffer) {
+        JsonObject json = new JsonObject(buffer);
+        List<HostedExchange> hosted = new ArrayList<>();
+        for (Object o : json.getJsonArray("hosted")) {
+            JsonObject h = (JsonObject) o;
+            Map<String, String> options = new TreeMap<>();
+            h.getJsonObject("options").forEach(e -> options.put(e.getKey(), String.valueOf(e.getValue())));
+            hosted.add(new HostedExchange(new ExchangeDefinition(h.getString("name"), h.getString("pattern"), options),
+                h.getLong("createdAt")));
+        }
+        return new Announcement(json.getString("node"), json.getLong("seq"), List.copyOf(hosted));
+    }
+}

@@ -1,0 +1,102 @@
+package dev.messagingnode.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.messagingnode.exchange.ExchangeDefinition;
+import dev.messagingnode.exchange.HostedExchange;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class DirectoryTest {
+
+    private static final ExchangeDefinition RPC = ExchangeDefinition.of("quotes", "request-response");
+    private static final ExchangeDefinition RPC_OTHER =
+        ExchangeDefinition.of("quotes", "request-response").withOption("max-in-flight", "5");
+    private static final ExchangeDefinition JOBS = ExchangeDefinition.of("jobs", "tasks");
+
+    private static Directory directory() {
+        return new Directory("tasks"::equals);
+    }
+
+    private static Announcement announce(String node, long seq, HostedExchange... hosted) {
+        return new Announcement(node, seq, List.of(hosted));
+    }
+
+    @Test
+    void aStatelessExchangeWithOneDefinitionIsHostedByEveryNodeThatRunsIt() {
+        Directory d = directory();
+        d.apply(announce("n2", 1, new HostedExchange(RPC, 200)));
+        d.apply(announce("n1", 1, new HostedExchange(RPC, 100)));
+        assertThat(d.get("quotes")).hasValueSatisfying(e -> {
+            assertThat(e.definition()).isEqualTo(RPC);
+            assertThat(e.hosts()).containsExactly("n1", "n2");
+        });
+        assertThat(d.lostBy("n1")).isEmpty();
+        assertThat(d.lostBy("n2")).isEmpty();
+    }
+
+    @Test
+    void aSingleOwnerExchangeIsHostedByTheOldestCopyOnly() {
+        Directory d = directory();
+        d.apply(announce("n1", 1, new HostedExchange(JOBS, 300)));
+        d.apply(announce("n2", 1, new HostedExchange(JOBS, 100)));
+        d.apply(announce("n3", 1, new HostedExchange(JOBS, 100)));
+        assertThat(d.get("jobs").orElseThrow().hosts()).containsExactly("n2");
+        assertThat(d.lostBy("n1")).containsExactly("jobs");
+        assertThat(d.lostBy("n3")).containsExactly("jobs");
+    }
+
+    @Test
+    void concurrentCreationWithDifferentDefinitionsEndsTheSameWayWhateverTheOrder() {
+        List<Announcement> announcements = new ArrayList<>(List.of(
+            announce("n1", 1, new HostedExchange(RPC, 1000)),
+            announce("n2", 1, new HostedExchange(RPC_OTHER, 1000)),
+            announce("n3", 1, new HostedExchange(RPC_OTHER, 1001))));
+        Random random = new Random(1);
+        Map<String, DirectoryEntry> first = null;
+        for (int round = 0; round < 20; round++) {
+            Collections.shuffle(announcements, random);
+            Directory d = directory();
+            announcements.forEach(d::apply);
+            if (first == null) {
+                first = d.entries();
+            }
+            assertThat(d.entries()).isEqualTo(first);
+        }
+        // Same creation time: the node name decides; n1's definition wins, n2 and n3 step down.
+        assertThat(first.get("quotes").definition()).isEqualTo(RPC);
+        assertThat(first.get("quotes").hosts()).containsExactly("n1");
+    }
+
+    @Test
+    void aNodeThatLeavesTakesItsEntriesWithIt() {
+        Directory d = directory();
+        d.apply(announce("n1", 1, new HostedExchange(RPC, 100)));
+        d.apply(announce("n2", 1, new HostedExchange(RPC, 200), new HostedExchange(JOBS, 200)));
+        assertThat(d.retain(List.of("n1"))).isTrue();
+        assertThat(d.get("quotes").orElseThrow().hosts()).containsExactly("n1");
+        assertThat(d.get("jobs")).isEmpty();
+    }
+
+    @Test
+    void aStaleAnnouncementIsIgnoredAndALaterOneReplacesTheNodesWholeList() {
+        Directory d = directory();
+        assertThat(d.apply(announce("n1", 5, new HostedExchange(RPC, 100), new HostedExchange(JOBS, 100)))).isTrue();
+        assertThat(d.apply(announce("n1", 4))).isFalse();
+        assertThat(d.entries()).containsOnlyKeys("quotes", "jobs");
+        assertThat(d.apply(announce("n1", 6, new HostedExchange(JOBS, 100)))).isTrue();
+        assertThat(d.entries()).containsOnlyKeys("jobs");
+    }
+
+    @Test
+    void announcementsSurviveTheirWireForm() {
+        Announcement a = announce("n1", 42, new HostedExchange(RPC_OTHER, 123), new HostedExchange(JOBS, 456));
+        Buffer wire = a.encode();
+        assertThat(Announcement.decode(wire)).isEqualTo(a);
+    }
+}
