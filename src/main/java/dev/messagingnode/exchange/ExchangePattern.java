@@ -27,6 +27,11 @@ public interface ExchangePattern {
         return false;
     }
 
+    /** The frames of this pattern that may cross between nodes (see {@link WireCodec}). */
+    default java.util.List<Class<?>> wireTypes() {
+        return java.util.List.of();
+    }
+
     /** A new verticle that runs the exchange; called once the definition has been validated. */
     Verticle create(ExchangeDefinition definition, Object validatedOptions, ExchangeContext context);
 }

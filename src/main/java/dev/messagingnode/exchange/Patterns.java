@@ -20,6 +20,13 @@ public final class Patterns {
         return new Patterns(List.of(patterns));
     }
 
+    /** The codec for every frame that may cross between nodes: the model's and every pattern's. */
+    public WireCodec wireCodec() {
+        java.util.List<Class<?>> types = new java.util.ArrayList<>(Frames.WIRE_TYPES);
+        byName.values().forEach(p -> types.addAll(p.wireTypes()));
+        return new WireCodec(types);
+    }
+
     /** True when exchanges of that pattern run on one node at a time (see {@link ExchangePattern#singleOwner()}). */
     public boolean isSingleOwner(String name) {
         ExchangePattern p = name == null ? null : byName.get(name);

@@ -21,6 +21,11 @@ public final class PubSubPattern implements ExchangePattern {
     }
 
     @Override
+    public java.util.List<Class<?>> wireTypes() {
+        return java.util.List.of(PublishFrame.class);
+    }
+
+    @Override
     public Verticle create(ExchangeDefinition definition, Object options, ExchangeContext context) {
         return new PubSubExchange(definition, (PubSubOptions) options, context);
     }

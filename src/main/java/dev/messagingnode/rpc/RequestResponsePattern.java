@@ -21,6 +21,11 @@ public final class RequestResponsePattern implements ExchangePattern {
     }
 
     @Override
+    public java.util.List<Class<?>> wireTypes() {
+        return java.util.List.of(RequestFrame.class, ReplyFrame.class, ChunkFrame.class, AnswerFrame.class);
+    }
+
+    @Override
     public Verticle create(ExchangeDefinition definition, Object options, ExchangeContext context) {
         return new RequestResponseExchange(definition, (RpcOptions) options, context);
     }

@@ -21,6 +21,11 @@ public final class SinkPattern implements ExchangePattern {
     }
 
     @Override
+    public java.util.List<Class<?>> wireTypes() {
+        return java.util.List.of(SinkFrames.Send.class, SinkFrames.Batch.class, SinkFrames.Ack.class, SinkFrames.Activated.class);
+    }
+
+    @Override
     public Verticle create(ExchangeDefinition definition, Object options, ExchangeContext context) {
         return new SinkExchange(definition, (SinkOptions) options, context);
     }

@@ -27,6 +27,11 @@ public final class TasksPattern implements ExchangePattern {
     }
 
     @Override
+    public java.util.List<Class<?>> wireTypes() {
+        return java.util.List.of(TaskFrames.Enqueue.class, TaskFrames.Delivery.class, TaskFrames.Settle.class);
+    }
+
+    @Override
     public Verticle create(ExchangeDefinition definition, Object options, ExchangeContext context) {
         return new TasksExchange(definition, (TasksOptions) options, context);
     }
