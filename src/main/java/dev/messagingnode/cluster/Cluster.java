@@ -21,8 +21,11 @@ public interface Cluster {
     /** True once this node has joined (or formed) its cluster, false again once it left. */
     boolean isJoined();
 
-    /** Called on every membership change, on a Vert.x context, with the new view. */
+    /** Adds a handler called on every membership change, on a Vert.x context, with the new view. */
     Cluster membershipHandler(Handler<MembershipView> handler);
+
+    /** Sends a payload on a topic to one member (reliable, in order per sender); dropped when it is not a member. */
+    void send(String node, String topic, Buffer payload);
 
     /** Sends a payload on a topic to every other member (reliable, in order per sender). */
     void broadcast(String topic, Buffer payload);

@@ -1,7 +1,9 @@
 package dev.messagingnode.cluster;
 
+import dev.messagingnode.exchange.Addresses;
 import dev.messagingnode.exchange.CreationGuard;
 import dev.messagingnode.exchange.ExchangeDefinition;
+import dev.messagingnode.exchange.ExchangeNotice;
 import dev.messagingnode.exchange.ExchangeRegistry;
 import dev.messagingnode.exchange.Failure;
 import dev.messagingnode.exchange.HostedExchange;
@@ -42,6 +44,8 @@ public final class DirectoryService implements RegistryListener, CreationGuard {
     private final Set<String> configured = ConcurrentHashMap.newKeySet();
     private long seq = System.currentTimeMillis() * 1000;
     private volatile boolean stopping;
+    /** The directory as last announced locally, to tell parties which names changed hosts. */
+    private Map<String, DirectoryEntry> lastEntries = Map.of();
 
     public DirectoryService(Vertx vertx, Cluster cluster, ExchangeRegistry registry,
                             Predicate<String> singleOwnerPattern) {
@@ -139,6 +143,7 @@ public final class DirectoryService implements RegistryListener, CreationGuard {
         if (stopping) {
             return;
         }
+        noticeHostChanges();
         for (String lost : directory.lostBy(cluster.localNode())) {
             if (registry.isRunning(lost)) {
                 DirectoryEntry winner = directory.get(lost).orElse(null);
@@ -153,6 +158,30 @@ public final class DirectoryService implements RegistryListener, CreationGuard {
                 registry.createHere(wanted);
             }
         }
+    }
+
+    /**
+     * Tells the parties on this node (their {@code Attachment}s listen on EXCHANGE_UP) of every name whose hosts
+     * changed: UP to register with the current hosts, DOWN when no node hosts it any more.
+     */
+    private void noticeHostChanges() {
+        Map<String, DirectoryEntry> now = directory.entries();
+        if (now == lastEntries) {
+            return;
+        }
+        for (Map.Entry<String, DirectoryEntry> e : now.entrySet()) {
+            DirectoryEntry before = lastEntries.get(e.getKey());
+            if (before == null || !before.hosts().equals(e.getValue().hosts())) {
+                vertx.eventBus().publish(Addresses.EXCHANGE_UP, ExchangeNotice.up(e.getKey()));
+            }
+        }
+        for (String gone : lastEntries.keySet()) {
+            if (!now.containsKey(gone)) {
+                vertx.eventBus().publish(Addresses.EXCHANGE_UP,
+                    ExchangeNotice.down(gone, "no node of the cluster hosts it any more"));
+            }
+        }
+        lastEntries = now;
     }
 
     private void onContext(Runnable r) {

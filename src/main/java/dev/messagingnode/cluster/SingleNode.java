@@ -41,6 +41,11 @@ public final class SingleNode implements Cluster {
     }
 
     @Override
+    public void send(String node, String topic, Buffer payload) {
+        // nobody else
+    }
+
+    @Override
     public Cluster messageHandler(String topic, Handler<ClusterMessage> handler) {
         return this;
     }

@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +21,7 @@ import java.util.UUID;
  */
 public final class Attachment implements Registration {
 
-    private static final DeliveryOptions REGISTER = new DeliveryOptions().setSendTimeout(10_000);
+    private static final long REGISTER_MS = 10_000;
 
     private final Vertx vertx;
     /** Everything but the first half of {@link #unregister()} runs here, so the state needs no locks. */
@@ -32,6 +31,11 @@ public final class Attachment implements Registration {
     private final String role;
     private final JsonObject params;
     private final Handler<Message<Object>> work;
+    /** Registers with every node hosting the exchange, at an address those nodes can reach (services). */
+    private final boolean acrossNodes;
+    private final Transport transport;
+    /** The exchange addresses this party is registered with. */
+    private java.util.Set<String> registeredAt = java.util.Set.of();
     private final Promise<Void> firstAttach = Promise.promise();
     private MessageConsumer<Object> partyConsumer;
     private MessageConsumer<ExchangeNotice> upConsumer;
@@ -43,6 +47,17 @@ public final class Attachment implements Registration {
     private volatile JsonObject terms = new JsonObject();
 
     public Attachment(Vertx vertx, String exchange, String role, JsonObject params, Handler<Message<Object>> work) {
+        this(vertx, exchange, role, params, work, false);
+    }
+
+    /**
+     * With {@code acrossNodes}, the party registers with every node that hosts the exchange, and registers again as
+     * hosts come and go (the directory announces each change locally on {@link Addresses#EXCHANGE_UP}).
+     */
+    public Attachment(Vertx vertx, String exchange, String role, JsonObject params, Handler<Message<Object>> work,
+                      boolean acrossNodes) {
+        this.acrossNodes = acrossNodes;
+        this.transport = Transport.of(vertx);
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.exchange = exchange;
@@ -80,7 +95,11 @@ public final class Attachment implements Registration {
     }
 
     public String address() {
-        return Addresses.party(id);
+        return acrossNodes ? transport.reachable(Addresses.party(id)) : Addresses.party(id);
+    }
+
+    private java.util.List<String> exchangeAddresses() {
+        return acrossNodes ? transport.exchangeAddresses(exchange) : java.util.List.of(Addresses.exchange(exchange));
     }
 
     @Override
@@ -123,8 +142,14 @@ public final class Attachment implements Registration {
         firstAttach.tryFail(new MessagingException(Failure.CANCELLED, "unregistered before attaching"));
         // The exchange hears it at once, even from another thread while this party's context is busy; the
         // consumers are removed on their own context.
-        Future<Void> told = vertx.eventBus().request(Addresses.exchange(exchange), new UnregisterFrame(id), REGISTER)
-            .<Void>mapEmpty().recover(t -> Future.succeededFuture());
+        java.util.List<Future<Object>> tells = new java.util.ArrayList<>();
+        java.util.Set<String> targets = new java.util.LinkedHashSet<>(registeredAt);
+        targets.addAll(exchangeAddresses());
+        for (String target : targets) {
+            tells.add(transport.request(target, new UnregisterFrame(id), REGISTER_MS)
+                .recover(t -> Future.succeededFuture()));
+        }
+        Future<Void> told = Future.join(tells).<Void>mapEmpty().recover(t -> Future.succeededFuture());
         Promise<Void> removed = Promise.promise();
         context.runOnContext(v -> removeConsumers().onComplete(removed));
         return Future.all(told, removed.future()).mapEmpty();
@@ -141,21 +166,50 @@ public final class Attachment implements Registration {
         if (state == State.CLOSED) {
             return;
         }
-        setState(State.ATTACHING);
+        // Already attached (a host joined or left): register with the current hosts without leaving ATTACHED.
+        boolean refresh = state == State.ATTACHED;
+        if (!refresh) {
+            setState(State.ATTACHING);
+        }
         upWhileAttaching = false;
         RegisterFrame frame = new RegisterFrame(id, address(), role, params);
-        vertx.eventBus().request(Addresses.exchange(exchange), frame, REGISTER).onComplete(ar -> {
-            if (state != State.ATTACHING) {
+        java.util.List<String> targets = exchangeAddresses();
+        java.util.List<Future<Object>> answers = new java.util.ArrayList<>();
+        for (String target : targets) {
+            answers.add(transport.request(target, frame, REGISTER_MS));
+        }
+        Future.join(answers).onComplete(all -> {
+            if (state != (refresh ? State.ATTACHED : State.ATTACHING)) {
                 return;
             }
-            if (ar.succeeded()) {
-                Object body = ar.result().body();
-                terms = body instanceof JsonObject j ? j : new JsonObject();
+            java.util.Set<String> at = new java.util.LinkedHashSet<>();
+            Throwable firstFailure = null;
+            JsonObject firstTerms = null;
+            for (int i = 0; i < answers.size(); i++) {
+                Future<Object> a = answers.get(i);
+                if (a.succeeded()) {
+                    at.add(targets.get(i));
+                    if (firstTerms == null) {
+                        firstTerms = a.result() instanceof JsonObject j ? j : new JsonObject();
+                    }
+                } else if (firstFailure == null) {
+                    firstFailure = a.cause();
+                }
+            }
+            if (refresh) {
+                if (!at.isEmpty()) {
+                    registeredAt = at;
+                }
+                return;
+            }
+            registeredAt = at;
+            if (!at.isEmpty()) {
+                terms = firstTerms;
                 setState(State.ATTACHED);
                 firstAttach.tryComplete();
                 return;
             }
-            MessagingException e = MessagingException.from(ar.cause(), Failure.NO_SUCH_EXCHANGE,
+            MessagingException e = MessagingException.from(firstFailure, Failure.NO_SUCH_EXCHANGE,
                 "no exchange named '" + exchange + "' yet; waiting for it to be created");
             detach(e.getMessage());
             if (e.failure() != Failure.NO_SUCH_EXCHANGE && e.failure() != Failure.TIMED_OUT) {
@@ -184,11 +238,22 @@ public final class Attachment implements Registration {
         }
     }
 
+    /**
+     * An exchange of that name started here, or (in a cluster) the set of nodes hosting it changed: register with
+     * every host now. DOWN: no node hosts it any more.
+     */
     private void onExchangeUp(Message<ExchangeNotice> message) {
-        if (!exchange.equals(message.body().exchange())) {
+        ExchangeNotice notice = message.body();
+        if (!exchange.equals(notice.exchange())) {
             return;
         }
-        if (state == State.DETACHED) {
+        if (notice.kind() == ExchangeNotice.Kind.DOWN) {
+            if (state == State.ATTACHED) {
+                detach("exchange-down: " + notice.reason());
+            }
+            return;
+        }
+        if (state == State.DETACHED || (state == State.ATTACHED && acrossNodes)) {
             attach();
         } else if (state == State.ATTACHING) {
             upWhileAttaching = true;

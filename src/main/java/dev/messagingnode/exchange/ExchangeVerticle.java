@@ -2,7 +2,6 @@ package dev.messagingnode.exchange;
 
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
@@ -24,6 +23,8 @@ public abstract class ExchangeVerticle extends AbstractVerticle {
     protected final Parties parties = new Parties();
     /** This exchange's meters, tagged with its name and pattern; removed when it stops. */
     protected final ExchangeMeters meters;
+    /** How this exchange reaches its parties and clients, on this node or another. */
+    protected Transport transport;
     private final Duration partyCheckInterval;
     private MessageConsumer<Object> consumer;
     private long sweepTimer = -1;
@@ -42,6 +43,7 @@ public abstract class ExchangeVerticle extends AbstractVerticle {
 
     @Override
     public void start(Promise<Void> started) {
+        transport = Transport.of(vertx);
         consumer = vertx.eventBus().consumer(Addresses.exchange(name()), this::dispatch);
         sweepTimer = vertx.setPeriodic(partyCheckInterval.toMillis(), id -> checkParties());
         Consumers.registered(consumer).onComplete(started);
@@ -55,7 +57,7 @@ public abstract class ExchangeVerticle extends AbstractVerticle {
         onDown(reason);
         ExchangeNotice down = ExchangeNotice.down(name(), reason);
         for (Party p : parties.drain()) {
-            vertx.eventBus().send(p.address(), down);
+            transport.send(p.address(), down);
         }
         consumer.unregister().onComplete(stopped);
         meters.removeAll();
@@ -120,9 +122,9 @@ public abstract class ExchangeVerticle extends AbstractVerticle {
      */
     private void checkParties() {
         PingFrame ping = new PingFrame(name());
-        DeliveryOptions opts = new DeliveryOptions().setSendTimeout(partyCheckInterval.toMillis() * 5);
+        long timeoutMs = partyCheckInterval.toMillis() * 5;
         for (Party p : parties.all()) {
-            vertx.eventBus().request(p.address(), ping, opts).onFailure(t -> {
+            transport.request(p.address(), ping, timeoutMs).onFailure(t -> {
                 if (MessagingException.isNoHandlers(t)) {
                     partyVanished(p);
                 }

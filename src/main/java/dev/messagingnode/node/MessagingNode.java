@@ -2,6 +2,7 @@ package dev.messagingnode.node;
 
 import dev.messagingnode.client.MessagingClient;
 import dev.messagingnode.cluster.Cluster;
+import dev.messagingnode.cluster.ClusterTransport;
 import dev.messagingnode.cluster.Directory;
 import dev.messagingnode.cluster.DirectoryService;
 import dev.messagingnode.cluster.SingleNode;
@@ -14,6 +15,7 @@ import dev.messagingnode.exchange.ExchangeRegistry;
 import dev.messagingnode.exchange.Failure;
 import dev.messagingnode.exchange.MessagingException;
 import dev.messagingnode.exchange.Patterns;
+import dev.messagingnode.exchange.Transport;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -54,6 +56,10 @@ public class MessagingNode {
         Patterns patterns = StandardPatterns.all();
         this.registry = new ExchangeRegistry(vertx, patterns, new ExchangeContext(meters));
         this.directory = new DirectoryService(vertx, cluster, registry, patterns::isSingleOwner).install();
+        if (clusterConfig.enabled()) {
+            // Before any client or exchange exists: they take the transport of their Vert.x instance.
+            Transport.install(vertx, new ClusterTransport(vertx, cluster, directory.directory(), patterns.wireCodec()));
+        }
     }
 
     void onStart(@Observes StartupEvent event) throws Exception {

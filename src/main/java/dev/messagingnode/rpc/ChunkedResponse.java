@@ -8,7 +8,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
+import dev.messagingnode.exchange.Transport;
 import io.vertx.core.streams.WriteStream;
 import java.util.ArrayDeque;
 
@@ -34,7 +34,7 @@ public final class ChunkedResponse implements WriteStream<Buffer> {
     private final String inbox;
     private final long requestId;
     private final RpcOptions options;
-    private final DeliveryOptions delivery;
+    private final Transport transport;
     private final long idleMs;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int window;
@@ -54,7 +54,7 @@ public final class ChunkedResponse implements WriteStream<Buffer> {
         this.options = options;
         this.window = options.chunkWindow();
         this.idleMs = options.streamIdleTimeout().toMillis();
-        this.delivery = new DeliveryOptions().setSendTimeout(idleMs);
+        this.transport = Transport.of(vertx);
     }
 
     @Override
@@ -124,7 +124,7 @@ public final class ChunkedResponse implements WriteStream<Buffer> {
         }
         queue.clear();
         ChunkFrame error = new ChunkFrame(requestId, ChunkFrame.Kind.ERROR, seq++, window, idleMs, null, detail);
-        vertx.eventBus().request(inbox, error, delivery).<Void>mapEmpty().recover(t -> Future.succeededFuture()).onComplete(ended);
+        transport.request(inbox, error, idleMs).<Void>mapEmpty().recover(t -> Future.succeededFuture()).onComplete(ended);
         return ended.future();
     }
 
@@ -161,13 +161,13 @@ public final class ChunkedResponse implements WriteStream<Buffer> {
         while (failure == null && outstanding < window && !queue.isEmpty()) {
             Pending p = queue.poll();
             outstanding++;
-            vertx.eventBus().request(inbox, p.frame(), delivery).onComplete(ar -> credited(p, ar));
+            transport.request(inbox, p.frame(), idleMs).onComplete(ar -> credited(p, ar));
         }
         if (failure == null && ending && !lastFrameSent && queue.isEmpty() && outstanding == 0) {
             lastFrameSent = true;
             outstanding++;
             ChunkFrame end = new ChunkFrame(requestId, ChunkFrame.Kind.END, seq++, window, idleMs, null, null);
-            vertx.eventBus().request(inbox, end, delivery).onComplete(ar -> {
+            transport.request(inbox, end, idleMs).onComplete(ar -> {
                 outstanding--;
                 if (ar.succeeded()) {
                     ended.tryComplete();

@@ -5,7 +5,6 @@ import dev.messagingnode.exchange.Failure;
 import dev.messagingnode.exchange.MessagingException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.eventbus.DeliveryOptions;
 
 /**
  * The client's side of one dialogue: sends answers straight to the service's per-turn address and turns the
@@ -15,7 +14,7 @@ final class ClientDialogue {
 
     private final RpcClient client;
     private final long requestId;
-    private final DeliveryOptions turnDelivery;
+    private final long turnTimeoutMs;
     private final Promise<Void> closed = Promise.promise();
     /** When the service will have given up waiting for our answer, plus a grace; see {@link #checkExpired}. */
     private volatile long expiresAtNanos = Long.MAX_VALUE;
@@ -23,7 +22,7 @@ final class ClientDialogue {
     ClientDialogue(RpcClient client, long requestId, long turnTimeoutMs) {
         this.client = client;
         this.requestId = requestId;
-        this.turnDelivery = new DeliveryOptions().setSendTimeout(turnTimeoutMs);
+        this.turnTimeoutMs = turnTimeoutMs;
     }
 
     long requestId() {
@@ -38,7 +37,7 @@ final class ClientDialogue {
         if (closed.future().isComplete()) {
             return Future.failedFuture(closedCause());
         }
-        return client.vertx().eventBus().<ReplyFrame>request(address, new AnswerFrame(answer, false), turnDelivery)
+        return client.transport().request(address, new AnswerFrame(answer, false), turnTimeoutMs)
             .recover(t -> {
                 MessagingException e = MessagingException.from(t, Failure.ENDED, "the dialogue is over");
                 if (e.failure() != Failure.TOO_LARGE) {
@@ -46,14 +45,14 @@ final class ClientDialogue {
                 }
                 return Future.failedFuture(e);
             })
-            .map(message -> client.toReply(message.body(), this));
+            .map(body -> client.toReply((ReplyFrame) body, this));
     }
 
     Future<Void> end(String address) {
         if (closed.future().isComplete()) {
             return Future.failedFuture(closedCause());
         }
-        return client.vertx().eventBus().request(address, new AnswerFrame(null, true), turnDelivery)
+        return client.transport().request(address, new AnswerFrame(null, true), turnTimeoutMs)
             .<Void>mapEmpty()
             .recover(t -> Future.failedFuture(MessagingException.from(t, Failure.ENDED, "the dialogue is over")))
             .onComplete(ar -> closeNormally());

@@ -8,7 +8,6 @@ import dev.messagingnode.exchange.MessagingException;
 import dev.messagingnode.exchange.Party;
 import dev.messagingnode.exchange.RegisterFrame;
 import io.vertx.core.Promise;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -101,13 +100,12 @@ final class RequestResponseExchange extends ExchangeVerticle {
             finish(request, timedOut(request));
             return;
         }
-        DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(remainingMs);
-        vertx.eventBus().<ReplyFrame>request(service.address(), request.frame(), delivery).onComplete(ar -> {
+        transport.request(service.address(), request.frame(), remainingMs).onComplete(ar -> {
             if (inFlight.get(request.seq()) != request) {
                 return; // already failed, e.g. by exchange-down
             }
             if (ar.succeeded()) {
-                finish(request, ar.result().body());
+                finish(request, (ReplyFrame) ar.result());
             } else if (MessagingException.isNoHandlers(ar.cause())) {
                 // The service vanished before it saw the request: nothing was done, so another may take it.
                 partyVanished(service);
@@ -134,14 +132,14 @@ final class RequestResponseExchange extends ExchangeVerticle {
         } else {
             metrics.answered(request.startNanos());
         }
-        vertx.eventBus().send(request.frame().inbox(), reply);
+        transport.send(request.frame().inbox(), reply);
     }
 
     @Override
     protected void onDown(String reason) {
         for (InFlight request : inFlight.values()) {
             metrics.failed(Failure.EXCHANGE_DOWN);
-            vertx.eventBus().send(request.frame().inbox(),
+            transport.send(request.frame().inbox(),
                 ReplyFrame.failure(request.frame().requestId(), Failure.EXCHANGE_DOWN, reason));
         }
         inFlight.clear();

@@ -6,6 +6,7 @@ import dev.messagingnode.exchange.Envelope;
 import dev.messagingnode.exchange.ExchangeName;
 import dev.messagingnode.exchange.Failure;
 import dev.messagingnode.exchange.MessagingException;
+import dev.messagingnode.exchange.Transport;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -13,7 +14,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
@@ -32,11 +32,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RpcClient {
 
     /** How long the exchange has to accept or refuse a request; it answers at once unless it is stuck. */
-    private static final DeliveryOptions ACCEPT = new DeliveryOptions().setSendTimeout(10_000);
+    private static final long ACCEPT_MS = 10_000;
     private static final long SWEEP_MS = 1_000;
 
     private final Vertx vertx;
+    private final Transport transport;
+    /** The inbox on this node's event bus. */
     private final String inbox;
+    /** The inbox as exchanges and services on any node reach it. */
+    private final String reachableInbox;
     private final int maxPending;
     private final long defaultTurnTimeoutMs;
     private final AtomicLong nextId = new AtomicLong();
@@ -44,14 +48,19 @@ public final class RpcClient {
     private final Map<Long, ChunkStream> streams = new ConcurrentHashMap<>();
     private final Map<Long, ClientDialogue> dialogues = new ConcurrentHashMap<>();
     private final Map<Long, Long> turnTimeouts = new ConcurrentHashMap<>();
+    /** The node whose exchange accepted each pending request: if it leaves, the request fails at once. */
+    private final Map<Long, String> acceptedBy = new ConcurrentHashMap<>();
     private MessageConsumer<Object> consumer;
     private Context context;
     private long sweepTimer = -1;
     private Future<Void> ready;
+    private Runnable stopNodeLeft = () -> { };
 
     public RpcClient(Vertx vertx, String clientId, int maxPending, Duration defaultTurnTimeout) {
         this.vertx = vertx;
+        this.transport = Transport.of(vertx);
         this.inbox = Addresses.inbox(clientId);
+        this.reachableInbox = transport.reachable(inbox);
         this.maxPending = maxPending;
         this.defaultTurnTimeoutMs = defaultTurnTimeout.toMillis();
         RpcFrames.install(vertx);
@@ -72,6 +81,7 @@ public final class RpcClient {
 
     private void openInbox(Promise<Void> started) {
         consumer = vertx.eventBus().consumer(inbox, this::onInbox);
+        stopNodeLeft = transport.onNodeLeft(node -> context.runOnContext(v -> nodeLeft(node)));
         // One sweep a second for the whole client, not a timer per stream or dialogue.
         sweepTimer = vertx.setPeriodic(SWEEP_MS, id -> sweep());
         Consumers.registered(consumer).onComplete(started);
@@ -84,8 +94,8 @@ public final class RpcClient {
         new ArrayList<>(dialogues.values()).forEach(d -> d.checkExpired(now));
     }
 
-    Vertx vertx() {
-        return vertx;
+    Transport transport() {
+        return transport;
     }
 
     /**
@@ -111,12 +121,15 @@ public final class RpcClient {
         long timeoutMs = options.timeoutMs();
         turnTimeouts.put(id, timeoutMs > 0 ? timeoutMs : defaultTurnTimeoutMs);
         pending.put(id, replyHandler);
-        RequestFrame frame = new RequestFrame(id, inbox, new Envelope(exchange, tag, message, options.headers()),
-            timeoutMs, null);
-        return vertx.eventBus().request(Addresses.exchange(exchange), frame, ACCEPT)
+        RequestFrame frame = new RequestFrame(id, reachableInbox,
+            new Envelope(exchange, tag, message, options.headers()), timeoutMs, null);
+        String exchangeAddress = transport.exchangeAddress(exchange);
+        acceptedBy.put(id, transport.nodeOf(exchangeAddress));
+        return transport.request(exchangeAddress, frame, ACCEPT_MS)
             .<Void>mapEmpty()
             .recover(t -> {
                 pending.remove(id);
+                acceptedBy.remove(id);
                 turnTimeouts.remove(id);
                 return Future.failedFuture(MessagingException.from(t, Failure.NO_SUCH_EXCHANGE,
                     "no exchange named '" + exchange + "'"));
@@ -126,6 +139,7 @@ public final class RpcClient {
     /** Fails everything still waiting with CANCELLED and stops the inbox. */
     public Future<Void> close() {
         MessagingException closed = new MessagingException(Failure.CANCELLED, "the client was closed");
+        acceptedBy.clear();
         for (Long id : new ArrayList<>(pending.keySet())) {
             Handler<AsyncResult<Reply>> h = pending.remove(id);
             if (h != null) {
@@ -137,6 +151,7 @@ public final class RpcClient {
         Promise<Void> stopped = Promise.promise();
         context.runOnContext(v -> {
             vertx.cancelTimer(sweepTimer);
+            stopNodeLeft.run();
             (consumer == null ? Future.<Void>succeededFuture() : consumer.unregister()).onComplete(stopped);
         });
         return stopped.future();
@@ -157,8 +172,24 @@ public final class RpcClient {
         }
     }
 
+    /** Requests that a departed node had accepted will never be answered: they fail now, not at their timeout. */
+    private void nodeLeft(String node) {
+        for (Map.Entry<Long, String> e : new ArrayList<>(acceptedBy.entrySet())) {
+            if (node.equals(e.getValue())) {
+                acceptedBy.remove(e.getKey());
+                Handler<AsyncResult<Reply>> h = pending.remove(e.getKey());
+                turnTimeouts.remove(e.getKey());
+                if (h != null) {
+                    h.handle(Future.failedFuture(new MessagingException(Failure.EXCHANGE_DOWN,
+                        "node " + node + ", whose exchange had accepted the request, left the cluster")));
+                }
+            }
+        }
+    }
+
     private void onReply(ReplyFrame frame) {
         long id = frame.requestId();
+        acceptedBy.remove(id);
         Handler<AsyncResult<Reply>> handler = pending.remove(id);
         if (handler == null) {
             // Not a first answer: the service of an open dialogue gave up waiting for our answer.

@@ -25,7 +25,7 @@ public final class RpcService {
     public static Registration register(Vertx vertx, String exchange, Handler<ServiceRequest> handler) {
         RpcFrames.install(vertx);
         return new Attachment(vertx, exchange, RequestResponseExchange.SERVICE_ROLE, new JsonObject(),
-            message -> serve(vertx, message, handler)).start();
+            message -> serve(vertx, message, handler), true).start();
     }
 
     private static void serve(Vertx vertx, Message<Object> message, Handler<ServiceRequest> handler) {

@@ -5,6 +5,7 @@ import dev.messagingnode.exchange.Consumers;
 import dev.messagingnode.exchange.Envelope;
 import dev.messagingnode.exchange.Failure;
 import dev.messagingnode.exchange.MessagingException;
+import dev.messagingnode.exchange.Transport;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -94,7 +95,7 @@ public final class ServiceRequest {
         long timer = vertx.setTimer(timeoutMs, id -> consumer.unregister().onComplete(v -> {
             if (next.tryFail(new MessagingException(Failure.TIMED_OUT, "no answer within answer-timeout="
                 + timeoutMs + "ms"))) {
-                vertx.eventBus().send(origin.inbox(), ReplyFrame.failure(origin.requestId(), Failure.TIMED_OUT,
+                Transport.of(vertx).send(origin.inbox(), ReplyFrame.failure(origin.requestId(), Failure.TIMED_OUT,
                     "the service stopped waiting for an answer after " + timeoutMs + "ms"));
             }
         }));
@@ -117,7 +118,8 @@ public final class ServiceRequest {
             }
         });
         Consumers.registered(consumer).onSuccess(v -> message.reply(
-            ReplyFrame.question(origin.requestId(), envelope.reply(question), address, timeoutMs)));
+            ReplyFrame.question(origin.requestId(), envelope.reply(question), Transport.of(vertx).reachable(address),
+                timeoutMs)));
         return next.future();
     }
 

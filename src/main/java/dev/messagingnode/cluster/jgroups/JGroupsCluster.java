@@ -59,7 +59,8 @@ public final class JGroupsCluster implements Cluster {
     private final ClusterSettings settings;
     private volatile List<String> members = List.of();
     private volatile boolean joined;
-    private volatile Handler<MembershipView> handler;
+    private final List<Handler<MembershipView>> handlers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile Map<String, Address> addresses = Map.of();
     private final Map<String, Handler<ClusterMessage>> topics = new ConcurrentHashMap<>();
     private JChannel channel;
     /** The previous view, to tell who joined and who left; touched only on {@link #context}. */
@@ -88,7 +89,7 @@ public final class JGroupsCluster implements Cluster {
 
     @Override
     public Cluster membershipHandler(Handler<MembershipView> handler) {
-        this.handler = handler;
+        handlers.add(handler);
         return this;
     }
 
@@ -103,6 +104,20 @@ public final class JGroupsCluster implements Cluster {
      */
     @Override
     public void broadcast(String topic, Buffer payload) {
+        transmit(null, topic, payload);
+    }
+
+    @Override
+    public void send(String node, String topic, Buffer payload) {
+        Address target = addresses.get(node);
+        if (target == null) {
+            LOG.debugf("dropped a message on %s for %s, which is not a member", topic, node);
+            return;
+        }
+        transmit(target, topic, payload);
+    }
+
+    private void transmit(Address target, String topic, Buffer payload) {
         JChannel c = channel;
         if (c == null || !joined) {
             return;
@@ -113,9 +128,9 @@ public final class JGroupsCluster implements Cluster {
         System.arraycopy(t, 0, bytes, 1, t.length);
         payload.getBytes(0, payload.length(), bytes, 1 + t.length);
         try {
-            c.send(new BytesMessage(null, bytes).setFlag(Message.TransientFlag.DONT_LOOPBACK));
+            c.send(new BytesMessage(target, bytes).setFlag(Message.TransientFlag.DONT_LOOPBACK));
         } catch (Exception e) {
-            LOG.warnf(e, "broadcast on %s failed", topic);
+            LOG.warnf(e, "sending on %s to %s failed", topic, target == null ? "all" : target);
         }
     }
 
@@ -179,10 +194,13 @@ public final class JGroupsCluster implements Cluster {
 
     private void onView(View view) {
         List<String> now = new ArrayList<>();
+        Map<String, Address> byName = new java.util.HashMap<>();
         for (Address a : view.getMembers()) {
             now.add(String.valueOf(a));
+            byName.put(String.valueOf(a), a);
         }
         members = List.copyOf(now);
+        addresses = Map.copyOf(byName);
         context.runOnContext(v -> {
             Set<String> joinedNow = new LinkedHashSet<>(now);
             joinedNow.removeAll(lastMembers);
@@ -194,8 +212,7 @@ public final class JGroupsCluster implements Cluster {
                 view instanceof MergeView);
             LOG.infof("cluster view %d: %s (joined %s, left %s%s)", viewId, now, joinedNow, left,
                 change.merged() ? ", after a merge" : "");
-            Handler<MembershipView> h = handler;
-            if (h != null) {
+            for (Handler<MembershipView> h : handlers) {
                 h.handle(change);
             }
         });
@@ -205,7 +222,11 @@ public final class JGroupsCluster implements Cluster {
         InetAddress bind = InetAddress.getByName(settings.bindAddress());
         long fdTimeout = settings.failureDetectionTimeout().toMillis();
         List<Protocol> stack = new ArrayList<>();
-        stack.add(new TCP().setBindAddress(bind).setBindPort(settings.bindPort()).setPortRange(0));
+        // TCP_NODELAY: a request and its reply are small messages; Nagle's algorithm would hold each back until the
+        // peer's delayed ACK (tens of milliseconds per round trip).
+        TCP tcp = new TCP().setBindAddress(bind).setBindPort(settings.bindPort()).setPortRange(0);
+        tcp.tcpNodelay(true);
+        stack.add(tcp);
         if (settings.discovery() == ClusterSettings.Discovery.DNS_PING) {
             stack.add(new DNS_PING().setDNSQuery(settings.dnsQuery()));
         } else {
@@ -226,7 +247,7 @@ public final class JGroupsCluster implements Cluster {
         stack.add(new STABLE());
         // A node alone waits join_timeout before it forms a cluster of its own: long enough for a busy coordinator to
         // answer; MERGE3 joins up any split that happens anyway.
-        stack.add(new GMS().setJoinTimeout(3000).setLeaveTimeout(1000));
+        stack.add(new GMS().setJoinTimeout(3000).setLeaveTimeout(1000).printLocalAddress(false));
         stack.add(new UFC());
         stack.add(new MFC());
         stack.add(new FRAG4());

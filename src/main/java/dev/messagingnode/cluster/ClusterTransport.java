@@ -1,0 +1,249 @@
+package dev.messagingnode.cluster;
+
+import dev.messagingnode.exchange.Addresses;
+import dev.messagingnode.exchange.Transport;
+import dev.messagingnode.exchange.WireCodec;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * The transport of a cluster member: an address {@code address@node} of another node is reached over the cluster
+ * (one JGroups message each way, straight between the two nodes), anything else on the local event bus. On the
+ * receiving node the frame is handed to the local event bus as if sent there, and a request's reply or failure
+ * goes back the same way, so exchanges, services and clients behave as on one node.
+ *
+ * <pre>
+ *   message := kind(1) correlation(8) timeoutMs(8) address(string) body
+ *   kind    := SEND | REQUEST | REPLY | FAILURE; body of FAILURE := failure type(string) code(4) message(string)
+ * </pre>
+ *
+ * When a node leaves, every request waiting on it fails at once as "no handlers", as if its consumer had gone.
+ */
+public final class ClusterTransport implements Transport {
+
+    public static final String TOPIC = "bus";
+    private static final Logger LOG = Logger.getLogger(ClusterTransport.class);
+    private static final byte SEND = 1;
+    private static final byte REQUEST = 2;
+    private static final byte REPLY = 3;
+    private static final byte FAILURE = 4;
+
+    private record Pending(String node, Promise<Object> reply, long timer) {
+    }
+
+    private final Vertx vertx;
+    private final Cluster cluster;
+    private final Directory directory;
+    private final WireCodec codec;
+    private final AtomicLong correlation = new AtomicLong();
+    private final AtomicInteger roundRobin = new AtomicInteger();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final List<Handler<String>> nodeLeftHandlers = new CopyOnWriteArrayList<>();
+
+    public ClusterTransport(Vertx vertx, Cluster cluster, Directory directory, WireCodec codec) {
+        this.vertx = vertx;
+        this.cluster = cluster;
+        this.directory = directory;
+        this.codec = codec;
+        cluster.messageHandler(TOPIC, m -> onMessage(m.from(), m.payload()));
+        cluster.membershipHandler(view -> view.left().forEach(this::nodeLeft));
+    }
+
+    @Override
+    public String node() {
+        return cluster.localNode();
+    }
+
+    @Override
+    public String reachable(String localAddress) {
+        return localAddress.indexOf('@') >= 0 ? localAddress : localAddress + "@" + node();
+    }
+
+    @Override
+    public void send(String address, Object frame) {
+        String node = nodeOf(address);
+        if (node.equals(node())) {
+            vertx.eventBus().send(local(address), frame);
+        } else {
+            cluster.send(node, TOPIC, envelope(SEND, 0, 0, local(address), codec.encode(frame)));
+        }
+    }
+
+    @Override
+    public Future<Object> request(String address, Object frame, long timeoutMs) {
+        String node = nodeOf(address);
+        if (node.equals(node())) {
+            return vertx.eventBus().request(local(address), frame, new DeliveryOptions().setSendTimeout(timeoutMs))
+                .map(Message::body);
+        }
+        if (!cluster.members().contains(node)) {
+            return Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "node " + node + " is gone"));
+        }
+        long id = correlation.incrementAndGet();
+        Promise<Object> reply = Promise.promise();
+        long timer = vertx.setTimer(Math.max(1, timeoutMs), t -> {
+            Pending p = pending.remove(id);
+            if (p != null) {
+                p.reply().tryFail(new ReplyException(ReplyFailure.TIMEOUT, "timed out after " + timeoutMs + "ms"
+                    + " waiting for " + address));
+            }
+        });
+        pending.put(id, new Pending(node, reply, timer));
+        cluster.send(node, TOPIC, envelope(REQUEST, id, timeoutMs, local(address), codec.encode(frame)));
+        return reply.future();
+    }
+
+    @Override
+    public String exchangeAddress(String exchange) {
+        List<String> hosts = directory.get(exchange).map(DirectoryEntry::hosts).orElse(List.of());
+        if (hosts.isEmpty() || hosts.contains(node())) {
+            return Addresses.exchange(exchange);
+        }
+        String host = hosts.get(Math.floorMod(roundRobin.getAndIncrement(), hosts.size()));
+        return Addresses.exchange(exchange) + "@" + host;
+    }
+
+    @Override
+    public List<String> exchangeAddresses(String exchange) {
+        List<String> hosts = directory.get(exchange).map(DirectoryEntry::hosts).orElse(List.of());
+        List<String> out = new ArrayList<>();
+        if (hosts.isEmpty() || hosts.contains(node())) {
+            out.add(Addresses.exchange(exchange));
+        }
+        for (String host : hosts) {
+            if (!host.equals(node())) {
+                out.add(Addresses.exchange(exchange) + "@" + host);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Runnable onNodeLeft(Handler<String> handler) {
+        nodeLeftHandlers.add(handler);
+        return () -> nodeLeftHandlers.remove(handler);
+    }
+
+    private void nodeLeft(String node) {
+        for (Map.Entry<Long, Pending> e : new ArrayList<>(pending.entrySet())) {
+            if (e.getValue().node().equals(node) && pending.remove(e.getKey()) != null) {
+                vertx.cancelTimer(e.getValue().timer());
+                e.getValue().reply().tryFail(new ReplyException(ReplyFailure.NO_HANDLERS,
+                    "node " + node + " left the cluster"));
+            }
+        }
+        for (Handler<String> h : nodeLeftHandlers) {
+            h.handle(node);
+        }
+    }
+
+    private void onMessage(String from, Buffer message) {
+        int[] pos = {0};
+        byte kind = message.getByte(pos[0]++);
+        long id = message.getLong(pos[0]);
+        long timeoutMs = message.getLong(pos[0] + 8);
+        pos[0] += 16;
+        String address = readString(message, pos);
+        Buffer body = message.getBuffer(pos[0], message.length());
+        try {
+            switch (kind) {
+                case SEND -> vertx.eventBus().send(address, codec.decode(body));
+                case REQUEST -> vertx.eventBus().request(address, codec.decode(body),
+                    new DeliveryOptions().setSendTimeout(Math.max(1, timeoutMs))).onComplete(ar -> {
+                        if (ar.succeeded()) {
+                            cluster.send(from, TOPIC, envelope(REPLY, id, 0, "", codec.encode(ar.result().body())));
+                        } else {
+                            cluster.send(from, TOPIC, envelope(FAILURE, id, 0, "", failure(ar.cause())));
+                        }
+                    });
+                case REPLY -> complete(id, codec.decode(body), null);
+                case FAILURE -> complete(id, null, readFailure(body));
+                default -> LOG.warnf("unknown message kind %d from %s", kind, from);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "could not handle a message from %s for %s", from, address);
+            if (kind == REQUEST) {
+                cluster.send(from, TOPIC, envelope(FAILURE, id, 0, "",
+                    failure(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, -1, e.toString()))));
+            }
+        }
+    }
+
+    private void complete(long id, Object body, ReplyException failure) {
+        Pending p = pending.remove(id);
+        if (p == null) {
+            return; // timed out already
+        }
+        vertx.cancelTimer(p.timer());
+        if (failure != null) {
+            p.reply().tryFail(failure);
+        } else {
+            p.reply().tryComplete(body);
+        }
+    }
+
+    private static Buffer failure(Throwable t) {
+        ReplyException r = t instanceof ReplyException re ? re
+            : new ReplyException(ReplyFailure.RECIPIENT_FAILURE, -1, String.valueOf(t.getMessage()));
+        Buffer b = Buffer.buffer();
+        writeString(b, r.failureType().name());
+        b.appendInt(r.failureCode());
+        writeString(b, r.getMessage());
+        return b;
+    }
+
+    private static ReplyException readFailure(Buffer b) {
+        int[] pos = {0};
+        ReplyFailure type = ReplyFailure.valueOf(readString(b, pos));
+        int code = b.getInt(pos[0]);
+        pos[0] += 4;
+        return new ReplyException(type, code, readString(b, pos));
+    }
+
+    private static Buffer envelope(byte kind, long id, long timeoutMs, String address, Buffer body) {
+        Buffer b = Buffer.buffer(32 + body.length()).appendByte(kind).appendLong(id).appendLong(timeoutMs);
+        writeString(b, address);
+        return b.appendBuffer(body);
+    }
+
+    private static void writeString(Buffer b, String s) {
+        if (s == null) {
+            b.appendInt(-1);
+            return;
+        }
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        b.appendInt(bytes.length).appendBytes(bytes);
+    }
+
+    private static String readString(Buffer b, int[] pos) {
+        int length = b.getInt(pos[0]);
+        pos[0] += 4;
+        if (length < 0) {
+            return null;
+        }
+        String s = b.getString(pos[0], pos[0] + length, "UTF-8");
+        pos[0] += length;
+        return s;
+    }
+
+    private static String local(String address) {
+        int at = address.lastIndexOf('@');
+        return at < 0 ? address : address.substring(0, at);
+    }
+}

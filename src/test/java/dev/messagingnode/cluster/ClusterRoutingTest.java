@@ -1,0 +1,164 @@
+package dev.messagingnode.cluster;
+
+import static dev.messagingnode.testing.LocalNode.await;
+import static dev.messagingnode.testing.LocalNode.awaitFailure;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.messagingnode.exchange.ExchangeDefinition;
+import dev.messagingnode.exchange.Failure;
+import dev.messagingnode.exchange.MessagingException;
+import dev.messagingnode.exchange.Registration;
+import dev.messagingnode.rpc.ChunkedResponse;
+import dev.messagingnode.rpc.Reply;
+import dev.messagingnode.rpc.RequestOptions;
+import dev.messagingnode.rpc.RpcOptions;
+import dev.messagingnode.rpc.ServiceRequest;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Request-response across nodes: the exchange on m1, its service on m2, the client on m3. Replies, chunks and
+ * dialogue turns travel between the nodes involved; a node that leaves fails what waits on it at once.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class ClusterRoutingTest {
+
+    private ClusterNodes nodes;
+    private ClusterNodes.Member exchangeNode;
+    private ClusterNodes.Member serviceNode;
+    private ClusterNodes.Member clientNode;
+
+    @BeforeEach
+    void cluster() throws Exception {
+        nodes = new ClusterNodes(3);
+        exchangeNode = nodes.get(0);
+        serviceNode = nodes.get(1);
+        clientNode = nodes.get(2);
+    }
+
+    @AfterEach
+    void close() {
+        nodes.close();
+    }
+
+    private void exchange(String... options) {
+        ExchangeDefinition d = ExchangeDefinition.of("quotes", "request-response");
+        for (int i = 0; i < options.length; i += 2) {
+            d = d.withOption(options[i], options[i + 1]);
+        }
+        await(exchangeNode.registry.create(d));
+        await().until(() -> nodes.members.stream().allMatch(m -> m.directory.directory().get("quotes").isPresent()));
+    }
+
+    private Registration service(io.vertx.core.Handler<ServiceRequest> handler) {
+        Registration r = serviceNode.client.register("quotes", handler);
+        await(r.attached());
+        return r;
+    }
+
+    @Test
+    void aRequestFromOneNodeReachesAServiceOnAnotherThroughAnExchangeOnAThird() {
+        exchange();
+        service(req -> req.reply(Buffer.buffer("price of " + req.message() + " from " + serviceNode.name)));
+        Reply reply = await(clientNode.client.call("quotes", "tag-7", Buffer.buffer("ACME"), RequestOptions.DEFAULT));
+        assertThat(reply.tag()).isEqualTo("tag-7");
+        assertThat(reply.message().toString()).isEqualTo("price of ACME from m2");
+        for (int i = 0; i < 50; i++) {
+            assertThat(await(clientNode.client.call("quotes", Buffer.buffer(String.valueOf(i)))).message().toString())
+                .startsWith("price of " + i);
+        }
+    }
+
+    @Test
+    void refusalsAndFailuresCrossNodesWithTheirReason() {
+        exchange(RpcOptions.MAX_MESSAGE_BYTES, "4");
+        assertThat(awaitFailure(clientNode.client.call("quotes", Buffer.buffer())).failure())
+            .isEqualTo(Failure.NO_SERVICE);
+        service(req -> req.fail("closed market"));
+        MessagingException failed = awaitFailure(clientNode.client.call("quotes", Buffer.buffer("x")));
+        assertThat(failed.failure()).isEqualTo(Failure.SERVICE_FAILED);
+        assertThat(failed.detail()).isEqualTo("closed market");
+        assertThat(awaitFailure(clientNode.client.call("quotes", Buffer.buffer("12345"))).failure())
+            .isEqualTo(Failure.TOO_LARGE);
+        assertThat(awaitFailure(clientNode.client.call("nowhere", Buffer.buffer())).failure())
+            .isEqualTo(Failure.NO_SUCH_EXCHANGE);
+    }
+
+    @Test
+    void chunksGoStraightToTheRequesterWithCreditAcrossNodes() {
+        exchange(RpcOptions.CHUNK_WINDOW, "3");
+        AtomicInteger written = new AtomicInteger();
+        service(req -> {
+            ChunkedResponse out = req.stream();
+            new Object() {
+                void fill() {
+                    while (!out.writeQueueFull() && written.get() < 200) {
+                        out.write(Buffer.buffer("chunk-" + written.getAndIncrement()));
+                    }
+                    if (written.get() == 200) {
+                        out.end();
+                    } else {
+                        out.drainHandler(v -> fill());
+                    }
+                }
+            }.fill();
+        });
+        Reply reply = await(clientNode.client.call("quotes", Buffer.buffer()));
+        List<String> got = new CopyOnWriteArrayList<>();
+        reply.stream().pause().handler(b -> got.add(b.toString()));
+        // A paused reader on m3 holds back credit: the writer on m2 stops at the window.
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(3)).until(() -> written.get() <= 6);
+        reply.stream().resume();
+        await(reply.stream().completion());
+        assertThat(got).hasSize(200);
+        for (int i = 0; i < 200; i++) {
+            assertThat(got.get(i)).isEqualTo("chunk-" + i);
+        }
+    }
+
+    @Test
+    void aDialogueGoesBackAndForthAcrossNodes() {
+        exchange();
+        service(req -> req.ask(Buffer.buffer("size?"))
+            .onSuccess(size -> size.reply(Buffer.buffer("ordered " + req.message() + " " + size.message()))));
+        Reply question = await(clientNode.client.call("quotes", Buffer.buffer("shirt")));
+        assertThat(question.kind()).isEqualTo(Reply.Kind.QUESTION);
+        assertThat(await(question.answer(Buffer.buffer("M"))).message().toString()).isEqualTo("ordered shirt M");
+    }
+
+    @Test
+    void whenTheExchangeNodeLeavesWaitingClientsFailAtOnceAndServicesGetExchangeDown() {
+        exchange(RpcOptions.REQUEST_TIMEOUT, "60s");
+        List<ServiceRequest> held = new CopyOnWriteArrayList<>();
+        Registration r = service(held::add);
+        Future<Reply> waiting = clientNode.client.call("quotes", Buffer.buffer());
+        await().until(() -> held.size() == 1);
+        long start = System.nanoTime();
+        exchangeNode.stop();
+        MessagingException e = awaitFailure(waiting);
+        assertThat(e.failure()).isEqualTo(Failure.EXCHANGE_DOWN);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(10)).until(() -> r.state() == Registration.State.DETACHED);
+    }
+
+    @Test
+    void whenTheServiceNodeLeavesTheExchangeStopsSendingToIt() {
+        exchange();
+        service(req -> req.reply(Buffer.buffer("ok")));
+        await(clientNode.client.call("quotes", Buffer.buffer()));
+        serviceNode.stop();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            assertThat(awaitFailure(clientNode.client.call("quotes", Buffer.buffer())).failure())
+                .isEqualTo(Failure.NO_SERVICE));
+    }
+}
