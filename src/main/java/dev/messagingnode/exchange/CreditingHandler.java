@@ -11,24 +11,27 @@ public final class CreditingHandler {
 
     private final Vertx vertx;
     private final Attachment attachment;
-    private int handled;
+    private final java.util.Map<String, Integer> handled = new java.util.HashMap<>();
+    private final Transport transport;
 
     public CreditingHandler(Vertx vertx, Attachment attachment) {
         this.vertx = vertx;
         this.attachment = attachment;
+        this.transport = Transport.of(vertx);
         attachment.patternStateHandler(state -> {
             if (state == Registration.State.ATTACHED) {
-                handled = 0; // a new exchange instance starts with a fresh window
+                handled.clear(); // a new exchange instance starts with a fresh window
             }
         });
     }
 
-    /** One delivery handled. */
-    public void handled() {
+    /** One delivery handled, from the exchange at {@code from} (each host of the exchange keeps its own window). */
+    public void handled(String from) {
         int batch = Math.max(1, attachment.terms().getInteger("prefetch", 1) / 4);
-        if (++handled >= batch) {
-            vertx.eventBus().send(Addresses.exchange(attachment.exchange()), new CreditFrame(attachment.id(), handled));
-            handled = 0;
+        int n = handled.merge(from, 1, Integer::sum);
+        if (n >= batch) {
+            transport.send(from, new CreditFrame(attachment.id(), n));
+            handled.put(from, 0);
         }
     }
 }

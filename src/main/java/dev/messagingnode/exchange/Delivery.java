@@ -9,8 +9,9 @@ import io.vertx.core.buffer.Buffer;
  * @param key      the routing key it was published with (empty for sinks)
  * @param dropped  how many messages the exchange has dropped for this receiver so far (slow-subscriber or
  *                 buffer policy), so a receiver sees its own losses
+ * @param from     the address of the exchange (on the node) that delivered it, where credit and acks go back
  */
-public record Delivery(Envelope envelope, String key, long dropped) {
+public record Delivery(Envelope envelope, String key, long dropped, String from) {
 
     public Buffer message() {
         return envelope.message();

@@ -28,6 +28,7 @@ public abstract class ExchangeVerticle extends AbstractVerticle {
     private final Duration partyCheckInterval;
     private MessageConsumer<Object> consumer;
     private long sweepTimer = -1;
+    private Runnable stopNodeLeft = () -> { };
     private boolean stopping;
 
     protected ExchangeVerticle(ExchangeDefinition definition, ExchangeContext context, Duration partyCheckInterval) {
@@ -44,6 +45,8 @@ public abstract class ExchangeVerticle extends AbstractVerticle {
     @Override
     public void start(Promise<Void> started) {
         transport = Transport.of(vertx);
+        io.vertx.core.Context here = vertx.getOrCreateContext(); // this verticle's own
+        stopNodeLeft = transport.onNodeLeft(node -> here.runOnContext(v -> nodeLeft(node)));
         consumer = vertx.eventBus().consumer(Addresses.exchange(name()), this::dispatch);
         sweepTimer = vertx.setPeriodic(partyCheckInterval.toMillis(), id -> checkParties());
         Consumers.registered(consumer).onComplete(started);
@@ -53,6 +56,7 @@ public abstract class ExchangeVerticle extends AbstractVerticle {
     public void stop(Promise<Void> stopped) {
         stopping = true;
         vertx.cancelTimer(sweepTimer);
+        stopNodeLeft.run();
         String reason = "exchange '" + name() + "' stopped";
         onDown(reason);
         ExchangeNotice down = ExchangeNotice.down(name(), reason);
@@ -130,6 +134,20 @@ public abstract class ExchangeVerticle extends AbstractVerticle {
                 }
             });
         }
+    }
+
+    /** Every party on a node that left is gone: no need to wait for the next check. */
+    private void nodeLeft(String node) {
+        for (Party p : parties.all()) {
+            if (node.equals(transport.nodeOf(p.address()))) {
+                partyVanished(p);
+            }
+        }
+    }
+
+    /** This exchange's address as parties on any node reach it: where their credit, acks and settles go. */
+    protected String reachableAddress() {
+        return transport.reachable(Addresses.exchange(name()));
     }
 
     /** Called by patterns, too, when a send to a party finds no consumer. */

@@ -1,6 +1,5 @@
 package dev.messagingnode.pubsub;
 
-import dev.messagingnode.exchange.Addresses;
 import dev.messagingnode.exchange.AttachedParty;
 import dev.messagingnode.exchange.Attachment;
 import dev.messagingnode.exchange.CreditingHandler;
@@ -11,11 +10,11 @@ import dev.messagingnode.exchange.Failure;
 import dev.messagingnode.exchange.LocalCodec;
 import dev.messagingnode.exchange.MessagingException;
 import dev.messagingnode.exchange.Registration;
+import dev.messagingnode.exchange.Transport;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -24,7 +23,7 @@ import org.jboss.logging.Logger;
 public final class PubSubClient {
 
     private static final Logger LOG = Logger.getLogger(PubSubClient.class);
-    private static final DeliveryOptions CONFIRM = new DeliveryOptions().setSendTimeout(10_000);
+    private static final long CONFIRM_MS = 10_000;
 
     private final Vertx vertx;
 
@@ -45,8 +44,9 @@ public final class PubSubClient {
             return Future.failedFuture(e);
         }
         PublishFrame frame = new PublishFrame(key, new Envelope(exchange, null, message, headers));
-        return vertx.eventBus().<Integer>request(Addresses.exchange(exchange), frame, CONFIRM)
-            .map(m -> m.body())
+        Transport transport = Transport.of(vertx);
+        return transport.request(transport.exchangeAddress(exchange), frame, CONFIRM_MS)
+            .map(body -> (Integer) body)
             .recover(t -> Future.failedFuture(MessagingException.from(t, Failure.NO_SUCH_EXCHANGE,
                 "no exchange named '" + exchange + "'")));
     }
@@ -64,7 +64,7 @@ public final class PubSubClient {
         JsonObject params = new JsonObject().put("pattern", pattern).put("tag", tag);
         DefaultSubscription[] self = new DefaultSubscription[1];
         Attachment attachment = new Attachment(vertx, exchange, PubSubExchange.SUBSCRIBER_ROLE, params,
-            message -> self[0].deliver(message.body()));
+            message -> self[0].deliver(message.body()), true);
         self[0] = new DefaultSubscription(attachment, pattern, new CreditingHandler(vertx, attachment), handler);
         attachment.start();
         return self[0];
@@ -93,7 +93,7 @@ public final class PubSubClient {
             } catch (RuntimeException e) {
                 LOG.warnf(e, "subscriber of %s (%s) threw; the message is considered handled", exchange(), pattern);
             } finally {
-                credit.handled();
+                credit.handled(d.from());
             }
         }
 

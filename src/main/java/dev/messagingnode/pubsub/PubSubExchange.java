@@ -116,7 +116,7 @@ final class PubSubExchange extends ExchangeVerticle {
 
     private void offer(Subscriber s, PublishFrame p) {
         Envelope e = p.envelope();
-        Delivery d = new Delivery(new Envelope(name(), s.tag, e.message(), e.headers()), p.key(), 0);
+        Delivery d = new Delivery(new Envelope(name(), s.tag, e.message(), e.headers()), p.key(), 0, reachableAddress());
         if (s.held.isEmpty() && s.inFlight < options.subscriberPrefetch()) {
             send(s, d);
             return;
@@ -148,15 +148,15 @@ final class PubSubExchange extends ExchangeVerticle {
     private void send(Subscriber s, Delivery d) {
         s.inFlight++;
         delivered.increment();
-        Delivery out = s.dropped == d.dropped() ? d : new Delivery(d.envelope(), d.key(), s.dropped);
-        vertx.eventBus().send(s.party.address(), out);
+        Delivery out = s.dropped == d.dropped() ? d : new Delivery(d.envelope(), d.key(), s.dropped, d.from());
+        transport.send(s.party.address(), out);
     }
 
     private void disconnect(Subscriber s) {
         forget(s);
         parties.remove(s.party.id());
         disconnected.increment();
-        vertx.eventBus().send(s.party.address(), ExchangeNotice.disconnect(name(), "subscriber-buffer="
+        transport.send(s.party.address(), ExchangeNotice.disconnect(name(), "subscriber-buffer="
             + options.subscriberBuffer() + " of exchange '" + name() + "' is full and its slow-subscriber-policy is"
             + " disconnect"));
     }

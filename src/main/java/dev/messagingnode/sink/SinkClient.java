@@ -1,6 +1,5 @@
 package dev.messagingnode.sink;
 
-import dev.messagingnode.exchange.Addresses;
 import dev.messagingnode.exchange.AttachedParty;
 import dev.messagingnode.exchange.Attachment;
 import dev.messagingnode.exchange.Delivery;
@@ -9,11 +8,11 @@ import dev.messagingnode.exchange.ExchangeName;
 import dev.messagingnode.exchange.Failure;
 import dev.messagingnode.exchange.MessagingException;
 import dev.messagingnode.exchange.Registration;
+import dev.messagingnode.exchange.Transport;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,7 @@ import org.jboss.logging.Logger;
 public final class SinkClient {
 
     private static final Logger LOG = Logger.getLogger(SinkClient.class);
-    private static final DeliveryOptions CONFIRM = new DeliveryOptions().setSendTimeout(10_000);
+    private static final long CONFIRM_MS = 10_000;
 
     private final Vertx vertx;
 
@@ -43,7 +42,8 @@ public final class SinkClient {
             return Future.failedFuture(e);
         }
         SinkFrames.Send frame = new SinkFrames.Send(new Envelope(exchange, tag, message, headers));
-        return vertx.eventBus().request(Addresses.exchange(exchange), frame, CONFIRM).<Void>mapEmpty()
+        Transport transport = Transport.of(vertx);
+        return transport.request(transport.exchangeAddress(exchange), frame, CONFIRM_MS).<Void>mapEmpty()
             .recover(t -> Future.failedFuture(MessagingException.from(t, Failure.NO_SUCH_EXCHANGE,
                 "no exchange named '" + exchange + "'")));
     }
@@ -55,7 +55,7 @@ public final class SinkClient {
     public SinkConsumer consume(String exchange, Handler<List<Delivery>> handler) {
         DefaultConsumer[] self = new DefaultConsumer[1];
         Attachment attachment = new Attachment(vertx, exchange, SinkExchange.CONSUMER_ROLE, new JsonObject(),
-            message -> self[0].receive(message.body()));
+            message -> self[0].receive(message.body()), true);
         self[0] = new DefaultConsumer(attachment, handler);
         attachment.patternStateHandler(state -> {
             if (state != Registration.State.ATTACHED) {
@@ -84,7 +84,7 @@ public final class SinkClient {
                 } catch (RuntimeException e) {
                     LOG.warnf(e, "consumer of sink %s threw; the batch counts as handled", exchange());
                 }
-                vertx.eventBus().send(Addresses.exchange(exchange()), new SinkFrames.Ack(id(), batch.seq()));
+                Transport.of(vertx).send(batch.from(), new SinkFrames.Ack(id(), batch.seq()));
             }
         }
 

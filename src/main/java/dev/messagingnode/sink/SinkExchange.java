@@ -125,10 +125,10 @@ final class SinkExchange extends ExchangeVerticle {
             unacked.put(seq, batch);
             List<Delivery> deliveries = new ArrayList<>(batch.size());
             for (Envelope e : batch) {
-                deliveries.add(new Delivery(e, "", droppedCount));
+                deliveries.add(new Delivery(e, "", droppedCount, reachableAddress()));
             }
             delivered.increment(batch.size());
-            vertx.eventBus().send(active.address(), new SinkFrames.Batch(seq, deliveries));
+            transport.send(active.address(), new SinkFrames.Batch(seq, deliveries, reachableAddress()));
         }
     }
 
@@ -150,7 +150,7 @@ final class SinkExchange extends ExchangeVerticle {
 
     private void activate(Party consumer) {
         active = consumer;
-        vertx.eventBus().send(consumer.address(), new SinkFrames.Activated(name()));
+        transport.send(consumer.address(), new SinkFrames.Activated(name()));
         deliver();
     }
 

@@ -16,8 +16,11 @@ final class SinkFrames {
     record Send(Envelope envelope) {
     }
 
-    /** Up to batch-size messages for the active consumer; acknowledged by {@link Ack} with the same seq. */
-    record Batch(long seq, List<Delivery> deliveries) {
+    /**
+     * Up to batch-size messages for the active consumer; acknowledged by {@link Ack} with the same seq, sent to
+     * {@code from} (the exchange on the node that delivered it).
+     */
+    record Batch(long seq, List<Delivery> deliveries, String from) {
     }
 
     /** The consumer handled a batch. */

@@ -1,13 +1,12 @@
 package dev.messagingnode.tasks;
 
-import dev.messagingnode.exchange.Addresses;
 import dev.messagingnode.exchange.Envelope;
 import dev.messagingnode.exchange.Failure;
 import dev.messagingnode.exchange.MessagingException;
+import dev.messagingnode.exchange.Transport;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import java.time.Duration;
 
 /**
@@ -18,7 +17,7 @@ import java.time.Duration;
  */
 public final class Task {
 
-    private static final DeliveryOptions SETTLE = new DeliveryOptions().setSendTimeout(10_000);
+    private static final long SETTLE_MS = 10_000;
 
     private final Vertx vertx;
     private final String workerId;
@@ -84,7 +83,7 @@ public final class Task {
     private Future<Void> settle(TaskFrames.Outcome outcome, long delayMs) {
         String exchange = delivery.envelope().exchange();
         TaskFrames.Settle frame = new TaskFrames.Settle(workerId, id(), deliveryCount(), outcome, delayMs);
-        return vertx.eventBus().request(Addresses.exchange(exchange), frame, SETTLE).<Void>mapEmpty()
+        return Transport.of(vertx).request(delivery.from(), frame, SETTLE_MS).<Void>mapEmpty()
             .recover(t -> Future.failedFuture(MessagingException.from(t, Failure.EXCHANGE_DOWN,
                 "exchange '" + exchange + "' is gone; the task will not complete here")));
     }

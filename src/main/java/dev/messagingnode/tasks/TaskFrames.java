@@ -14,8 +14,11 @@ final class TaskFrames {
     record Enqueue(Envelope envelope, int priority) {
     }
 
-    /** One delivery of a task to a worker. {@code attempt} identifies this delivery in the worker's answer. */
-    record Delivery(long taskId, int attempt, Envelope envelope, int priority, long ackTimeoutMs) {
+    /**
+     * One delivery of a task to a worker. {@code attempt} identifies this delivery in the worker's answer, which
+     * goes to {@code from} (the exchange on the node that delivered it).
+     */
+    record Delivery(long taskId, int attempt, Envelope envelope, int priority, long ackTimeoutMs, String from) {
     }
 
     /** What a worker says about a delivery it holds. */

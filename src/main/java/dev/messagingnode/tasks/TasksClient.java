@@ -1,6 +1,5 @@
 package dev.messagingnode.tasks;
 
-import dev.messagingnode.exchange.Addresses;
 import dev.messagingnode.exchange.AttachedParty;
 import dev.messagingnode.exchange.Attachment;
 import dev.messagingnode.exchange.Envelope;
@@ -8,11 +7,11 @@ import dev.messagingnode.exchange.ExchangeName;
 import dev.messagingnode.exchange.Failure;
 import dev.messagingnode.exchange.MessagingException;
 import dev.messagingnode.exchange.Registration;
+import dev.messagingnode.exchange.Transport;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -21,7 +20,7 @@ import org.jboss.logging.Logger;
 public final class TasksClient {
 
     private static final Logger LOG = Logger.getLogger(TasksClient.class);
-    private static final DeliveryOptions CONFIRM = new DeliveryOptions().setSendTimeout(10_000);
+    private static final long CONFIRM_MS = 10_000;
 
     private final Vertx vertx;
 
@@ -45,7 +44,8 @@ public final class TasksClient {
             return MessagingException.failed(Failure.INVALID, "priority " + priority + " is outside 0..9");
         }
         TaskFrames.Enqueue frame = new TaskFrames.Enqueue(new Envelope(exchange, tag, task, headers), priority);
-        return vertx.eventBus().<Long>request(Addresses.exchange(exchange), frame, CONFIRM).map(m -> m.body())
+        Transport transport = Transport.of(vertx);
+        return transport.request(transport.exchangeAddress(exchange), frame, CONFIRM_MS).map(body -> (Long) body)
             .recover(t -> Future.failedFuture(MessagingException.from(t, Failure.NO_SUCH_EXCHANGE,
                 "no exchange named '" + exchange + "'")));
     }
@@ -67,7 +67,7 @@ public final class TasksClient {
                         task.nack();
                     }
                 }
-            });
+            }, true);
         id[0] = attachment.id();
         attachment.start();
         return new AttachedParty(attachment) { };

@@ -1,6 +1,5 @@
 package dev.messagingnode.tasks;
 
-import dev.messagingnode.exchange.Addresses;
 import dev.messagingnode.exchange.DeadLetterFrame;
 import dev.messagingnode.exchange.Envelope;
 import dev.messagingnode.exchange.ExchangeContext;
@@ -207,8 +206,8 @@ final class TasksExchange extends ExchangeVerticle {
         if (task.deliveries > 1) {
             metrics.redelivered.increment();
         }
-        vertx.eventBus().send(worker.party.address(), new TaskFrames.Delivery(task.id, task.deliveries,
-            task.envelope, task.priority, options.ackTimeout().toMillis()));
+        transport.send(worker.party.address(), new TaskFrames.Delivery(task.id, task.deliveries,
+            task.envelope, task.priority, options.ackTimeout().toMillis(), reachableAddress()));
     }
 
     private void settle(TaskFrames.Settle s, Message<Object> message) {
@@ -355,7 +354,7 @@ final class TasksExchange extends ExchangeVerticle {
         headers.put("x-death-reason", reason);
         headers.put("x-history", task.history.encode());
         Envelope dead = new Envelope(dlx, task.envelope.tag(), task.envelope.message(), headers);
-        vertx.eventBus().request(Addresses.exchange(dlx), new DeadLetterFrame(dead, task.priority)).onFailure(t -> {
+        transport.request(transport.exchangeAddress(dlx), new DeadLetterFrame(dead, task.priority), 10_000).onFailure(t -> {
             metrics.deadLetterFailed.increment();
             LOG.warnf("exchange %s: task %d could not be dead-lettered to '%s': %s", name(), task.id, dlx,
                 MessagingException.from(t, Failure.NO_SUCH_EXCHANGE, "no exchange named '" + dlx + "'").getMessage());

@@ -35,7 +35,7 @@ class WireCodecTest {
     @Test
     void nullComponentsSurviveToo() {
         Envelope e = new Envelope("x", null, Buffer.buffer("m"), Map.of());
-        Delivery d = new Delivery(e, null, 3);
+        Delivery d = new Delivery(e, null, 3, null);
         assertThat(codec.decode(codec.encode(d))).isEqualTo(d);
     }
 

@@ -1,0 +1,122 @@
+package dev.messagingnode.cluster;
+
+import static dev.messagingnode.testing.LocalNode.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.messagingnode.exchange.Delivery;
+import dev.messagingnode.exchange.ExchangeDefinition;
+import dev.messagingnode.exchange.Registration;
+import dev.messagingnode.tasks.Task;
+import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** pubsub, sink and tasks with their exchange, parties and clients on different members. */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class ClusterPatternsTest {
+
+    private ClusterNodes nodes;
+    private ClusterNodes.Member m1;
+    private ClusterNodes.Member m2;
+    private ClusterNodes.Member m3;
+
+    @BeforeEach
+    void cluster() throws Exception {
+        nodes = new ClusterNodes(3);
+        m1 = nodes.get(0);
+        m2 = nodes.get(1);
+        m3 = nodes.get(2);
+    }
+
+    @AfterEach
+    void close() {
+        nodes.close();
+    }
+
+    private void create(ExchangeDefinition d, ClusterNodes.Member... hosts) {
+        for (ClusterNodes.Member m : hosts) {
+            await(m.registry.create(d));
+        }
+        await().until(() -> nodes.members.stream().allMatch(m -> m.directory.directory().get(d.name())
+            .map(e -> e.hosts().size() == hosts.length).orElse(false)));
+    }
+
+    @Test
+    void publishesOnEitherHostReachSubscribersOnAThirdNodeWithCredit() {
+        create(ExchangeDefinition.of("prices", "pubsub").withOption("subscriber-prefetch", "4"), m1, m2);
+        List<Delivery> got = new CopyOnWriteArrayList<>();
+        await(m3.client.subscribe("prices", "eu.#", "feed", got::add).attached());
+        // Registered with both hosts before anyone publishes.
+        await().until(() -> m1.meters.find("messaging.subscribers").gauge() != null
+            && m1.meters.find("messaging.subscribers").gauge().value() == 1
+            && m2.meters.find("messaging.subscribers").gauge().value() == 1);
+        for (int i = 0; i < 50; i++) {
+            ClusterNodes.Member publisher = i % 2 == 0 ? m1 : m2;
+            assertThat(await(publisher.client.publish("prices", "eu.acme", Buffer.buffer("p" + i)))).isEqualTo(1);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 50);
+        assertThat(got).allSatisfy(d -> {
+            assertThat(d.tag()).isEqualTo("feed");
+            assertThat(d.dropped()).isZero();
+        });
+    }
+
+    @Test
+    void aSinkOnOneNodeTakesFromProducersElsewhereAndFeedsAConsumerOnAThird() {
+        create(ExchangeDefinition.of("logs", "sink").withOption("batch-size", "5"), m1);
+        for (int i = 0; i < 20; i++) {
+            await(m3.client.send("logs", Buffer.buffer("l" + i)));
+        }
+        List<String> got = new CopyOnWriteArrayList<>();
+        await(m2.client.consume("logs", batch -> batch.forEach(d -> got.add(d.message().toString()))).attached());
+        await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 20);
+        for (int i = 0; i < 20; i++) {
+            assertThat(got.get(i)).isEqualTo("l" + i);
+        }
+        await(m3.client.send("logs", Buffer.buffer("after")));
+        await().until(() -> got.size() == 21);
+    }
+
+    @Test
+    void tasksGoToWorkersOnOtherNodesAndAWorkerNodeThatLeavesHasItsTasksRedelivered() {
+        create(ExchangeDefinition.of("jobs", "tasks").withOption("ack-timeout", "1h"), m1);
+        List<Task> stuck = new CopyOnWriteArrayList<>();
+        Registration w2 = m2.client.work("jobs", 2, stuck::add);
+        await(w2.attached());
+        for (int i = 0; i < 2; i++) {
+            await(m3.client.enqueue("jobs", Buffer.buffer("t" + i), 5));
+        }
+        await().until(() -> stuck.size() == 2);
+        Map<Long, AtomicInteger> acked = new ConcurrentHashMap<>();
+        await(m3.client.work("jobs", 2, t -> t.ack().onSuccess(v ->
+            acked.computeIfAbsent(t.id(), k -> new AtomicInteger()).incrementAndGet())).attached());
+        long start = System.nanoTime();
+        m2.stop(); // with two tasks held and an ack timeout of an hour
+        await().atMost(Duration.ofSeconds(10)).until(() -> acked.size() == 2);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(acked.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
+        assertThat(m1.meters.get("messaging.tasks.redelivered").counter().count()).isEqualTo(2);
+    }
+
+    @Test
+    void aWorkersAckCrossesBackToTheOwner() {
+        create(ExchangeDefinition.of("jobs", "tasks"), m1);
+        AtomicInteger done = new AtomicInteger();
+        await(m2.client.work("jobs", 3, t -> t.ack().onSuccess(v -> done.incrementAndGet())).attached());
+        for (int i = 0; i < 30; i++) {
+            m3.client.enqueue("jobs", Buffer.buffer("t" + i), i % 10);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 30);
+        assertThat(m1.meters.get("messaging.tasks.acked").counter().count()).isEqualTo(30);
+    }
+}
