@@ -1,0 +1,158 @@
+package dev.messagingnode.cluster;
+
+import static dev.messagingnode.testing.LocalNode.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.messagingnode.exchange.Failure;
+import dev.messagingnode.exchange.MessagingException;
+import dev.messagingnode.process.NodeProcess;
+import dev.messagingnode.rpc.Reply;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * kill -9 of a node under load, for real: exchanges live in two node processes (the packaged application), the
+ * services, subscribers and clients in a member inside this test JVM. The killed node's waiting requests fail at
+ * once rather than at their timeout, and the exchange keeps serving from the survivor.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class ClusterFailoverIT {
+
+    private final List<NodeProcess> processes = new ArrayList<>();
+    private ClusterNodes.Member member;
+
+    @AfterEach
+    void stopAll() throws InterruptedException {
+        if (member != null && member.cluster.isJoined()) {
+            member.stop();
+        }
+        for (NodeProcess p : processes) {
+            p.close();
+        }
+    }
+
+    /** Two node processes hosting the same stateless exchanges, and this JVM as a third member. */
+    private void cluster(Map<String, String> exchanges) throws Exception {
+        int p1 = NodeProcess.freePort();
+        int p2 = NodeProcess.freePort();
+        int p3 = NodeProcess.freePort();
+        String seeds = "127.0.0.1:" + p1 + ",127.0.0.1:" + p2 + ",127.0.0.1:" + p3;
+        String name = "failover-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        int[] ports = {p1, p2};
+        for (int i = 0; i < 2; i++) {
+            Map<String, String> env = new HashMap<>(exchanges);
+            env.put("MESSAGING_CLUSTER_ENABLED", "true");
+            env.put("MESSAGING_CLUSTER_NAME", name);
+            env.put("MESSAGING_CLUSTER_NODE_NAME", "n" + (i + 1));
+            env.put("MESSAGING_CLUSTER_BIND_PORT", String.valueOf(ports[i]));
+            env.put("MESSAGING_CLUSTER_SEEDS", seeds);
+            processes.add(NodeProcess.start("failover-n" + (i + 1), env));
+        }
+        for (NodeProcess p : processes) {
+            p.awaitReady(Duration.ofSeconds(60));
+        }
+        member = new ClusterNodes.Member("tester", new ClusterSettings(name, "tester", "127.0.0.1", p3,
+            ClusterSettings.Discovery.TCPPING, List.of(seeds.split(",")), null, Duration.ofSeconds(3)));
+        member.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> member.cluster.members().size() == 3);
+    }
+
+    private void awaitHosts(String exchange, int hosts) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> member.directory.directory().get(exchange)
+            .map(e -> e.hosts().size() == hosts).orElse(false));
+    }
+
+    @Test
+    void requestsInFlightOnAKilledNodeFailAtOnceAndTheSurvivorKeepsServing() throws Exception {
+        cluster(Map.of("MESSAGING_EXCHANGES_ORDERS_PATTERN", "request-response",
+            "MESSAGING_EXCHANGES_ORDERS_OPTIONS_REQUEST_TIMEOUT", "60s"));
+        awaitHosts("orders", 2);
+        // A slow service: requests stay in flight at the exchanges long enough to be caught by the kill.
+        await(member.client.register("orders", req -> member.vertx.setTimer(20,
+            t -> req.reply(Buffer.buffer("ok")))).attached());
+        AtomicLong ok = new AtomicLong();
+        AtomicLong exchangeDown = new AtomicLong();
+        AtomicLong other = new AtomicLong();
+        AtomicLong slowest = new AtomicLong();
+        AtomicInteger running = new AtomicInteger(1);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+        for (int i = 0; i < 32; i++) {
+            loop(end, ok, exchangeDown, other, slowest, running);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> ok.get() > 200);
+        processes.get(0).kill();
+        await().atMost(Duration.ofSeconds(30)).until(() -> System.nanoTime() > end && running.get() == 1);
+        System.out.printf("after kill -9: ok=%d exchange-down=%d other=%d slowest=%d ms%n", ok.get(),
+            exchangeDown.get(), other.get(), slowest.get() / 1_000_000);
+        assertThat(other.get()).as("no other failure than EXCHANGE_DOWN").isZero();
+        assertThat(slowest.get()).as("nobody waited for the 60 s timeout").isLessThan(TimeUnit.SECONDS.toNanos(10));
+        // The survivor serves the rest.
+        assertThat(await(member.client.call("orders", Buffer.buffer())).message().toString()).isEqualTo("ok");
+    }
+
+    private void loop(long end, AtomicLong ok, AtomicLong exchangeDown, AtomicLong other, AtomicLong slowest,
+                      AtomicInteger running) {
+        running.incrementAndGet();
+        member.vertx.runOnContext(v -> new Object() {
+            void next() {
+                if (System.nanoTime() > end) {
+                    running.decrementAndGet();
+                    return;
+                }
+                long start = System.nanoTime();
+                Future<Reply> f = member.client.call("orders", Buffer.buffer("o"));
+                f.onComplete(ar -> {
+                    slowest.accumulateAndGet(System.nanoTime() - start, Math::max);
+                    if (ar.succeeded()) {
+                        ok.incrementAndGet();
+                    } else if (ar.cause() instanceof MessagingException m && (m.failure() == Failure.EXCHANGE_DOWN
+                        || m.failure() == Failure.NO_SUCH_EXCHANGE)) {
+                        exchangeDown.incrementAndGet();
+                    } else {
+                        other.incrementAndGet();
+                        System.out.println("unexpected: " + ar.cause());
+                    }
+                    next();
+                });
+            }
+        }.next());
+    }
+
+    @Test
+    void publishingGoesOnThroughTheSurvivorAfterAKill() throws Exception {
+        cluster(Map.of("MESSAGING_EXCHANGES_EVENTS_PATTERN", "pubsub"));
+        awaitHosts("events", 2);
+        Map<String, Boolean> seen = new ConcurrentHashMap<>();
+        await(member.client.subscribe("events", "#", "t", d -> seen.put(d.message().toString(), true)).attached());
+        await().until(() -> {
+            // registered with both hosts: a publish through either reaches it
+            return await(member.client.publish("events", "k", Buffer.buffer("probe"))) == 1;
+        });
+        processes.get(0).kill();
+        awaitHosts("events", 1);
+        for (int i = 0; i < 100; i++) {
+            assertThat(await(member.client.publish("events", "k", Buffer.buffer("after-" + i)))).isEqualTo(1);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            for (int i = 0; i < 100; i++) {
+                if (!seen.containsKey("after-" + i)) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+}
