@@ -1,6 +1,7 @@
 package dev.messagingnode.cluster;
 
 import dev.messagingnode.exchange.Addresses;
+import dev.messagingnode.exchange.Expandable;
 import dev.messagingnode.exchange.Transport;
 import dev.messagingnode.exchange.WireCodec;
 import io.vertx.core.Future;
@@ -55,6 +56,7 @@ public final class ClusterTransport implements Transport {
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final List<Handler<String>> nodeLeftHandlers = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicLong> sentTo = new ConcurrentHashMap<>();
 
     public ClusterTransport(Vertx vertx, Cluster cluster, Directory directory, WireCodec codec) {
         this.vertx = vertx;
@@ -81,8 +83,19 @@ public final class ClusterTransport implements Transport {
         if (node.equals(node())) {
             vertx.eventBus().send(local(address), frame);
         } else {
-            cluster.send(node, TOPIC, envelope(SEND, 0, 0, local(address), codec.encode(frame)));
+            transmit(node, envelope(SEND, 0, 0, local(address), codec.encode(frame)));
         }
+    }
+
+    /** Messages this node has sent to another, replies and credit included: what a benchmark or test may count. */
+    public long sentTo(String node) {
+        AtomicLong n = sentTo.get(node);
+        return n == null ? 0 : n.get();
+    }
+
+    private void transmit(String node, Buffer message) {
+        sentTo.computeIfAbsent(node, k -> new AtomicLong()).incrementAndGet();
+        cluster.send(node, TOPIC, message);
     }
 
     @Override
@@ -105,7 +118,7 @@ public final class ClusterTransport implements Transport {
             }
         });
         pending.put(id, new Pending(node, reply, timer));
-        cluster.send(node, TOPIC, envelope(REQUEST, id, timeoutMs, local(address), codec.encode(frame)));
+        transmit(node, envelope(REQUEST, id, timeoutMs, local(address), codec.encode(frame)));
         return reply.future();
     }
 
@@ -163,13 +176,13 @@ public final class ClusterTransport implements Transport {
         Buffer body = message.getBuffer(pos[0], message.length());
         try {
             switch (kind) {
-                case SEND -> vertx.eventBus().send(address, codec.decode(body));
+                case SEND -> deliverLocally(address, codec.decode(body));
                 case REQUEST -> vertx.eventBus().request(address, codec.decode(body),
                     new DeliveryOptions().setSendTimeout(Math.max(1, timeoutMs))).onComplete(ar -> {
                         if (ar.succeeded()) {
-                            cluster.send(from, TOPIC, envelope(REPLY, id, 0, "", codec.encode(ar.result().body())));
+                            transmit(from, envelope(REPLY, id, 0, "", codec.encode(ar.result().body())));
                         } else {
-                            cluster.send(from, TOPIC, envelope(FAILURE, id, 0, "", failure(ar.cause())));
+                            transmit(from, envelope(FAILURE, id, 0, "", failure(ar.cause())));
                         }
                     });
                 case REPLY -> complete(id, codec.decode(body), null);
@@ -179,9 +192,20 @@ public final class ClusterTransport implements Transport {
         } catch (RuntimeException e) {
             LOG.warnf(e, "could not handle a message from %s for %s", from, address);
             if (kind == REQUEST) {
-                cluster.send(from, TOPIC, envelope(FAILURE, id, 0, "",
+                transmit(from, envelope(FAILURE, id, 0, "",
                     failure(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, -1, e.toString()))));
             }
+        }
+    }
+
+    /** Hands a frame from another node to the local event bus; an {@link Expandable} goes to each of its addresses. */
+    private void deliverLocally(String address, Object frame) {
+        if (frame instanceof Expandable e) {
+            for (Map.Entry<String, Object> one : e.expand()) {
+                vertx.eventBus().send(one.getKey(), one.getValue());
+            }
+        } else {
+            vertx.eventBus().send(address, frame);
         }
     }
 

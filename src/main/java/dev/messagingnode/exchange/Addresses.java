@@ -24,6 +24,9 @@ public final class Addresses {
         return "messaging.party." + id;
     }
 
+    /** Where a node takes frames that its transport expands for several local addresses (see Expandable). */
+    public static final String EXPAND = "messaging.expand";
+
     /** A client's inbox: replies, chunks and dialogue notices for the requests it sent. */
     public static String inbox(String clientId) {
         return "messaging.inbox." + clientId;

@@ -14,7 +14,10 @@ import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import dev.messagingnode.exchange.Addresses;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -108,26 +111,41 @@ final class PubSubExchange extends ExchangeVerticle {
         RoutingKeys.validateKey(p.key());
         published.increment();
         Set<Subscriber> matched = trie.match(p.key());
+        Map<String, List<FanOutFrame.Target>> byNode = new HashMap<>();
         for (Subscriber s : matched) {
-            offer(s, p);
+            Delivery now = offer(s, p);
+            if (now == null) {
+                continue; // held for later, dropped, or the subscriber was cut off
+            }
+            String node = transport.nodeOf(s.party.address());
+            if (node.equals(transport.node())) {
+                transport.send(s.party.address(), now);
+            } else {
+                byNode.computeIfAbsent(node, k -> new ArrayList<>()).add(new FanOutFrame.Target(
+                    localPart(s.party.address()), s.tag, now.dropped()));
+            }
         }
+        // One copy per other node with subscribers ready for it; that node hands it to each of them.
+        Envelope untagged = new Envelope(name(), null, p.envelope().message(), p.envelope().headers());
+        byNode.forEach((node, targets) -> transport.send(Addresses.EXPAND + "@" + node,
+            new FanOutFrame(p.key(), untagged, reachableAddress(), List.copyOf(targets))));
         message.reply(matched.size());
     }
 
-    private void offer(Subscriber s, PublishFrame p) {
+    /** The delivery to send to the subscriber now, or null when it is held, dropped, or the subscriber cut off. */
+    private Delivery offer(Subscriber s, PublishFrame p) {
         Envelope e = p.envelope();
         Delivery d = new Delivery(new Envelope(name(), s.tag, e.message(), e.headers()), p.key(), 0, reachableAddress());
         if (s.held.isEmpty() && s.inFlight < options.subscriberPrefetch()) {
-            send(s, d);
-            return;
+            return take(s, d);
         }
         if (s.held.size() < options.subscriberBuffer()) {
             s.held.add(d);
-            return;
+            return null;
         }
         if (options.slowSubscriberPolicy() == PubSubOptions.SlowSubscriberPolicy.DISCONNECT) {
             disconnect(s);
-            return;
+            return null;
         }
         if (options.subscriberBuffer() == 0) {
             s.dropped++;
@@ -137,6 +155,7 @@ final class PubSubExchange extends ExchangeVerticle {
             s.held.add(d);
         }
         dropped.increment();
+        return null;
     }
 
     private void pump(Subscriber s) {
@@ -146,10 +165,19 @@ final class PubSubExchange extends ExchangeVerticle {
     }
 
     private void send(Subscriber s, Delivery d) {
+        transport.send(s.party.address(), take(s, d));
+    }
+
+    /** Counts a delivery out against the subscriber's credit, with its current drop count. */
+    private Delivery take(Subscriber s, Delivery d) {
         s.inFlight++;
         delivered.increment();
-        Delivery out = s.dropped == d.dropped() ? d : new Delivery(d.envelope(), d.key(), s.dropped, d.from());
-        transport.send(s.party.address(), out);
+        return s.dropped == d.dropped() ? d : new Delivery(d.envelope(), d.key(), s.dropped, d.from());
+    }
+
+    private static String localPart(String address) {
+        int at = address.lastIndexOf('@');
+        return at < 0 ? address : address.substring(0, at);
     }
 
     private void disconnect(Subscriber s) {

@@ -22,7 +22,7 @@ public final class PubSubPattern implements ExchangePattern {
 
     @Override
     public java.util.List<Class<?>> wireTypes() {
-        return java.util.List.of(PublishFrame.class);
+        return java.util.List.of(PublishFrame.class, FanOutFrame.class);
     }
 
     @Override

@@ -72,6 +72,28 @@ class ClusterPatternsTest {
     }
 
     @Test
+    void aPublishCrossesTheNetworkOncePerNodeWithSubscribersThenFansOut() {
+        create(ExchangeDefinition.of("prices", "pubsub"), m1);
+        List<Delivery> a = new CopyOnWriteArrayList<>();
+        List<Delivery> b = new CopyOnWriteArrayList<>();
+        List<Delivery> c = new CopyOnWriteArrayList<>();
+        await(m3.client.subscribe("prices", "#", "a", a::add).attached());
+        await(m3.client.subscribe("prices", "eu.*", "b", b::add).attached());
+        await(m3.client.subscribe("prices", "eu.acme", "c", c::add).attached());
+        ClusterTransport transport = (ClusterTransport) dev.messagingnode.exchange.Transport.of(m1.vertx);
+        long before = transport.sentTo(m3.name);
+        for (int i = 0; i < 100; i++) {
+            assertThat(await(m1.client.publish("prices", "eu.acme", Buffer.buffer("p" + i)))).isEqualTo(3);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.size() == 100 && b.size() == 100 && c.size() == 100);
+        long crossed = transport.sentTo(m3.name) - before;
+        // 100 publishes for 3 subscribers on m3: one copy each, not three (a few pings may cross meanwhile).
+        assertThat(crossed).isBetween(100L, 110L);
+        assertThat(a).extracting(Delivery::tag).containsOnly("a");
+        assertThat(c.get(99).message().toString()).isEqualTo("p99");
+    }
+
+    @Test
     void aSinkOnOneNodeTakesFromProducersElsewhereAndFeedsAConsumerOnAThird() {
         create(ExchangeDefinition.of("logs", "sink").withOption("batch-size", "5"), m1);
         for (int i = 0; i < 20; i++) {
