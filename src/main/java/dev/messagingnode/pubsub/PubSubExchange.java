@@ -76,9 +76,15 @@ final class PubSubExchange extends ExchangeVerticle {
     protected void onRegister(RegisterFrame frame, Message<RegisterFrame> message) {
         requireRole(frame, SUBSCRIBER_ROLE);
         String pattern = RoutingKeys.validatePattern(frame.params().getString("pattern"));
-        Subscriber previous = subscribers.remove(frame.partyId());
+        Subscriber previous = subscribers.get(frame.partyId());
+        if (previous != null && previous.pattern.equals(pattern)) {
+            // The same subscription registering again (its node saw the exchange's hosts change): keep its
+            // credit and what is held for it.
+            message.reply(new JsonObject().put("prefetch", options.subscriberPrefetch()));
+            return;
+        }
         if (previous != null) {
-            trie.remove(previous.pattern, previous);
+            forget(previous);
         }
         Party party = Party.of(frame);
         Subscriber s = new Subscriber(party, pattern, frame.params().getString("tag"));

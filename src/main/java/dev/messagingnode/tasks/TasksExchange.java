@@ -107,9 +107,12 @@ final class TasksExchange extends ExchangeVerticle {
                 + options.maxPrefetch() + " (max-prefetch of exchange '" + name() + "')");
         }
         Party party = Party.of(frame);
-        Worker previous = workers.put(party.id(), new Worker(party, prefetch));
+        Worker worker = new Worker(party, prefetch);
+        Worker previous = workers.put(party.id(), worker);
         if (previous != null) {
-            giveBackAll(previous, "worker-registered-again");
+            // The same worker registering again (its node saw the exchange's hosts change): it still holds its
+            // deliveries, and its acks for them must still count.
+            worker.held.addAll(previous.held);
         }
         parties.add(party);
         message.reply(new JsonObject().put("prefetch", prefetch));

@@ -312,6 +312,25 @@ class TasksTest {
     }
 
     @Test
+    void aWorkerThatRegistersAgainKeepsItsDeliveries() {
+        exchange("jobs");
+        List<Task> held = new CopyOnWriteArrayList<>();
+        Registration w = worker(1, held::add);
+        enqueue("a", 0);
+        await().until(() -> held.size() == 1);
+        // What a node does when the directory tells it the exchange's hosts changed: register again.
+        node.vertx.eventBus().publish(dev.messagingnode.exchange.Addresses.EXCHANGE_UP,
+            dev.messagingnode.exchange.ExchangeNotice.up("jobs"));
+        enqueue("b", 0);
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> held.size() == 1);
+        await(held.get(0).ack());
+        await().until(() -> held.size() == 2);
+        assertThat(held.get(1).message().toString()).isEqualTo("b");
+        assertThat(held.get(1).deliveryCount()).isEqualTo(1);
+        assertThat(w.state()).isEqualTo(Registration.State.ATTACHED);
+    }
+
+    @Test
     void aPrefetchLimitOutsideTheExchangesBoundIsRefused() {
         exchange("jobs", TasksOptions.MAX_PREFETCH, "10");
         assertThat(awaitFailure(client.work("jobs", 11, t -> { }).attached()).detail()).contains("max-prefetch");
