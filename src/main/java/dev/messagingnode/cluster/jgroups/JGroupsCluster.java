@@ -72,6 +72,11 @@ public final class JGroupsCluster implements Cluster {
         this.settings = settings;
     }
 
+    /** The channel, for tests that inject partitions (DISCARD) into the stack. */
+    JChannel channel() {
+        return channel;
+    }
+
     @Override
     public String localNode() {
         return settings.nodeName();
