@@ -12,7 +12,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -178,62 +177,17 @@ public final class LocalBench {
         return windowed(inFlight, latency, op, counter, null, null);
     }
 
-    /**
-     * Keeps {@code inFlight} operations going from an event loop; after the warm-up, counts completions (or the
-     * given counter) for the run time and returns the rate per second.
-     */
+    /** Runs the load; the rate is the counter's growth when one is given, else completions. */
     private double windowed(int inFlight, Histogram latency, Supplier<Future<?>> op, AtomicLong counter,
                             AtomicLong alsoCount, long[] alsoCounted) {
-        AtomicLong completed = new AtomicLong();
-        AtomicLong failures = new AtomicLong();
-        long warmupEnd = System.nanoTime() + WARMUP_MS * 1_000_000;
-        long end = warmupEnd + RUN_MS * 1_000_000;
-        long[] atWarmupEnd = new long[3];
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        AtomicLong running = new AtomicLong(inFlight);
-        vertx.runOnContext(v -> {
-            for (int i = 0; i < inFlight; i++) {
-                new Object() {
-                    void next() {
-                        long now = System.nanoTime();
-                        if (now >= end) {
-                            if (running.decrementAndGet() == 0) {
-                                done.complete(null);
-                            }
-                            return;
-                        }
-                        op.get().onComplete(ar -> {
-                            long t = System.nanoTime();
-                            if (ar.failed()) {
-                                failures.incrementAndGet();
-                            } else if (t > warmupEnd) {
-                                completed.incrementAndGet();
-                                if (latency != null) {
-                                    latency.recordValue(Math.min(t - now, latency.getHighestTrackableValue()));
-                                }
-                            }
-                            next();
-                        });
-                    }
-                }.next();
-            }
-        });
-        vertx.setTimer(Math.max(1, (warmupEnd - System.nanoTime()) / 1_000_000), id -> {
-            atWarmupEnd[0] = counter == null ? 0 : counter.get();
-            atWarmupEnd[1] = alsoCount == null ? 0 : alsoCount.get();
-        });
-        vertx.setTimer(Math.max(1, (end - System.nanoTime()) / 1_000_000), id -> {
-            atWarmupEnd[2] = alsoCount == null ? 0 : alsoCount.get();
-        });
-        done.join();
-        if (failures.get() > 0) {
-            System.out.println("  (" + failures.get() + " operations failed)");
+        WindowedLoad.Result r = WindowedLoad.run(vertx, inFlight, latency, op, counter, alsoCount, WARMUP_MS, RUN_MS);
+        if (r.failures() > 0) {
+            System.out.println("  (" + r.failures() + " operations failed)");
         }
-        long count = counter == null ? completed.get() : counter.get() - atWarmupEnd[0];
         if (alsoCounted != null) {
-            alsoCounted[0] = atWarmupEnd[2] - atWarmupEnd[1];
+            alsoCounted[0] = Math.round(r.alsoCounted() * (RUN_MS / 1000.0));
         }
-        return count / (RUN_MS / 1000.0);
+        return counter == null ? r.completed() : r.counted();
     }
 
     private void create(ExchangeDefinition definition) {

@@ -3,13 +3,10 @@ package dev.messagingnode.cluster;
 import static dev.messagingnode.testing.LocalNode.await;
 
 import dev.messagingnode.exchange.ExchangeDefinition;
-import io.vertx.core.Future;
+import dev.messagingnode.bench.WindowedLoad;
 import io.vertx.core.buffer.Buffer;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -44,45 +41,11 @@ public final class ClusterRpcBench {
 
     private static void run(ClusterNodes.Member client, String label, int inFlight, Buffer payload) {
         Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-        double rate = windowed(client, inFlight, latency, () -> client.client.call("bench", payload));
+        double rate = WindowedLoad.run(client.vertx, inFlight, inFlight == 1 ? latency : null,
+            () -> client.client.call("bench", payload), null, null, WARMUP_MS, RUN_MS).completed();
         System.out.printf(Locale.ROOT, "%-52s %16s  %s%n", label, String.format(Locale.ROOT, "%,.0f rt/s", rate),
             inFlight == 1 ? String.format(Locale.ROOT, "p50 %.0f µs, p99 %.0f µs, p99.9 %.0f µs",
                 latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(99) / 1e3,
                 latency.getValueAtPercentile(99.9) / 1e3) : "");
-    }
-
-    private static double windowed(ClusterNodes.Member m, int inFlight, Histogram latency, Supplier<Future<?>> op) {
-        AtomicLong completed = new AtomicLong();
-        long warmupEnd = System.nanoTime() + WARMUP_MS * 1_000_000;
-        long end = warmupEnd + RUN_MS * 1_000_000;
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        AtomicLong running = new AtomicLong(inFlight);
-        m.vertx.runOnContext(v -> {
-            for (int i = 0; i < inFlight; i++) {
-                new Object() {
-                    void next() {
-                        long now = System.nanoTime();
-                        if (now >= end) {
-                            if (running.decrementAndGet() == 0) {
-                                done.complete(null);
-                            }
-                            return;
-                        }
-                        op.get().onComplete(ar -> {
-                            long t = System.nanoTime();
-                            if (ar.succeeded() && t > warmupEnd) {
-                                completed.incrementAndGet();
-                                if (inFlight == 1) {
-                                    latency.recordValue(Math.min(t - now, latency.getHighestTrackableValue()));
-                                }
-                            }
-                            next();
-                        });
-                    }
-                }.next();
-            }
-        });
-        done.join();
-        return completed.get() / (RUN_MS / 1000.0);
     }
 }
