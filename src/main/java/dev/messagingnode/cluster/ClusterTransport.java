@@ -148,6 +148,13 @@ public final class ClusterTransport implements Transport {
     }
 
     @Override
+    public List<String> peers() {
+        List<String> others = new ArrayList<>(cluster.members());
+        others.remove(node());
+        return others;
+    }
+
+    @Override
     public Runnable onNodeLeft(Handler<String> handler) {
         nodeLeftHandlers.add(handler);
         return () -> nodeLeftHandlers.remove(handler);

@@ -27,6 +27,13 @@ public interface ExchangePattern {
         return false;
     }
 
+    /**
+     * Called once per node when its registry starts, for node-wide parts of a pattern that must exist whether or
+     * not an exchange of the pattern runs here (a replica store, say).
+     */
+    default void installNode(io.vertx.core.Vertx vertx) {
+    }
+
     /** The frames of this pattern that may cross between nodes (see {@link WireCodec}). */
     default java.util.List<Class<?>> wireTypes() {
         return java.util.List.of();

@@ -29,7 +29,8 @@ public final class ExchangeRegistry {
     private final Map<String, Running> running = new HashMap<>();
     private MessageConsumer<AdminFrame> admin;
 
-    private record Running(ExchangeDefinition definition, long createdAt, Future<String> deployment) {
+    private record Running(ExchangeDefinition definition, long createdAt, Future<String> deployment,
+                           Verticle verticle) {
     }
 
     private volatile RegistryListener listener;
@@ -44,6 +45,7 @@ public final class ExchangeRegistry {
 
     /** Starts answering admin requests on the event bus. */
     public Future<Void> start() {
+        patterns.installNode(vertx);
         admin = vertx.eventBus().consumer(Addresses.ADMIN, this::onAdmin);
         return Consumers.registered(admin);
     }
@@ -114,7 +116,7 @@ public final class ExchangeRegistry {
             }
             Future<String> deployment = vertx.deployVerticle(verticle);
             long createdAt = System.currentTimeMillis();
-            running.put(definition.name(), new Running(definition, createdAt, deployment));
+            running.put(definition.name(), new Running(definition, createdAt, deployment, verticle));
             return deployment.onSuccess(id -> {
                 LOG.infof("exchange %s (%s) started", definition.name(), definition.pattern());
                 vertx.eventBus().publish(Addresses.EXCHANGE_UP, ExchangeNotice.up(definition.name()));
@@ -150,6 +152,9 @@ public final class ExchangeRegistry {
         }
         if (r == null) {
             return MessagingException.failed(Failure.NO_SUCH_EXCHANGE, "no exchange named '" + name + "'");
+        }
+        if (byRequest && r.verticle() instanceof ExchangeVerticle ev && r.deployment().succeeded()) {
+            ev.deletedByRequest();
         }
         // Told at once, not after the undeployment: from now on the name is not hosted here.
         RegistryListener l = listener;

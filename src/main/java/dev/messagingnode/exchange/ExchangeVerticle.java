@@ -171,6 +171,15 @@ public abstract class ExchangeVerticle extends AbstractVerticle {
     protected void onPartyGone(Party party, String why) {
     }
 
+    /** Called before the exchange stops because someone deleted it (not because its node goes or steps down). */
+    protected void onDeletedByRequest() {
+    }
+
+    /** The registry tells the exchange that it is deleted on purpose, just before undeploying it. */
+    final void deletedByRequest() {
+        vertx.runOnContext(v -> onDeletedByRequest());
+    }
+
     /** The exchange is stopping: fail or hand back everything waiting on it. */
     protected abstract void onDown(String reason);
 }

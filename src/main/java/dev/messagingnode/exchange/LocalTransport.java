@@ -48,6 +48,11 @@ public final class LocalTransport implements Transport {
     }
 
     @Override
+    public List<String> peers() {
+        return List.of();
+    }
+
+    @Override
     public Runnable onNodeLeft(Handler<String> handler) {
         return () -> { }; // alone: nobody leaves
     }

@@ -20,6 +20,11 @@ public final class Patterns {
         return new Patterns(List.of(patterns));
     }
 
+    /** Installs every pattern's node-wide parts on this Vert.x instance. */
+    public void installNode(io.vertx.core.Vertx vertx) {
+        byName.values().forEach(p -> p.installNode(vertx));
+    }
+
     /** The codec for every frame that may cross between nodes: the model's and every pattern's. */
     public WireCodec wireCodec() {
         java.util.List<Class<?>> types = new java.util.ArrayList<>(Frames.WIRE_TYPES);

@@ -33,6 +33,9 @@ public interface Transport {
     /** One address per node hosting the exchange, so that a party can register with each. */
     List<String> exchangeAddresses(String exchange);
 
+    /** The other members of the cluster (none for a node alone). */
+    List<String> peers();
+
     /** The node in an address, or this node for a local address. */
     default String nodeOf(String address) {
         int at = address.lastIndexOf('@');

@@ -60,6 +60,15 @@ final class TaskQueue {
         return null;
     }
 
+    /** Removes one task wherever it waits. */
+    boolean remove(PendingTask task) {
+        if (byPriority[task.priority].remove(task)) {
+            size--;
+            return true;
+        }
+        return false;
+    }
+
     void clear() {
         for (ArrayDeque<PendingTask> q : byPriority) {
             q.clear();

@@ -85,6 +85,7 @@ final class TasksExchange extends ExchangeVerticle {
     @Override
     public void start(Promise<Void> started) {
         TaskFrames.install(vertx);
+        restoreReplicas();
         metrics.gauges(queue, () -> tasks.size() - queue.size() - delayed.size(), delayed::size, workers::size);
         long sweepMs = Math.max(10, Math.min(1000, options.ackTimeout().toMillis() / 10));
         sweepTimer = vertx.setPeriodic(sweepMs, id -> sweepAckTimeouts());
@@ -157,8 +158,65 @@ final class TasksExchange extends ExchangeVerticle {
         tasks.put(task.id, task);
         queue.add(task);
         metrics.enqueued.increment();
-        message.reply(task.id);
         dispatch();
+        replicate(task).onComplete(ar -> {
+            if (ar.succeeded()) {
+                message.reply(task.id);
+            } else {
+                // Not accepted after all: it would not survive this node. Take it back unless a worker has it.
+                if (task.holder == null && tasks.remove(task.id) != null) {
+                    queue.remove(task);
+                }
+                metrics.refused(Failure.EXCHANGE_DOWN);
+                MessagingException.failReply(message, Failure.EXCHANGE_DOWN, "task could not be replicated to"
+                    + " another node of the cluster: " + ar.cause().getMessage());
+            }
+        });
+    }
+
+    /**
+     * Copies a task to every other node before it counts as accepted, so that whichever node takes the exchange
+     * over when this one dies still owes it. Succeeds when there is no other node, or when at least one took it.
+     */
+    private io.vertx.core.Future<Void> replicate(PendingTask task) {
+        List<String> peers = transport.peers();
+        if (peers.isEmpty()) {
+            return io.vertx.core.Future.succeededFuture();
+        }
+        List<io.vertx.core.Future<Object>> copies = new ArrayList<>();
+        TaskReplicas.Frames.Add add = new TaskReplicas.Frames.Add(name(), task.id, task.envelope, task.priority);
+        for (String peer : peers) {
+            copies.add(transport.request(TaskReplicas.ADDRESS + "@" + peer, add, 5_000));
+        }
+        return io.vertx.core.Future.join(copies).transform(ar -> copies.stream().anyMatch(io.vertx.core.Future::succeeded)
+            ? io.vertx.core.Future.succeededFuture()
+            : io.vertx.core.Future.failedFuture(copies.get(0).cause()));
+    }
+
+    private void unreplicate(long id) {
+        for (String peer : transport.peers()) {
+            transport.send(TaskReplicas.ADDRESS + "@" + peer, new TaskReplicas.Frames.Remove(name(), id));
+        }
+    }
+
+    /** A node that takes the exchange over starts with the tasks the previous owner replicated here. */
+    private void restoreReplicas() {
+        for (TaskReplicas.Copy copy : TaskReplicas.of(vertx).take(name())) {
+            PendingTask task = new PendingTask(copy.id(), copy.envelope(), copy.priority());
+            tasks.put(task.id, task);
+            queue.add(task);
+            nextId = Math.max(nextId, copy.id() + 1);
+        }
+        if (!tasks.isEmpty()) {
+            LOG.infof("exchange %s: took over with %d task(s) replicated from its previous owner", name(), tasks.size());
+        }
+    }
+
+    @Override
+    protected void onDeletedByRequest() {
+        for (String peer : transport.peers()) {
+            transport.send(TaskReplicas.ADDRESS + "@" + peer, new TaskReplicas.Frames.Clear(name()));
+        }
     }
 
     /** Hands out ready tasks while some worker has credit. */
@@ -255,6 +313,7 @@ final class TasksExchange extends ExchangeVerticle {
 
     private void finish(PendingTask task, String outcome) {
         tasks.remove(task.id);
+        unreplicate(task.id);
         task.finalOutcome = outcome;
         finished.put(task.id, task);
     }

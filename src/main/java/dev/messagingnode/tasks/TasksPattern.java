@@ -28,7 +28,14 @@ public final class TasksPattern implements ExchangePattern {
 
     @Override
     public java.util.List<Class<?>> wireTypes() {
-        return java.util.List.of(TaskFrames.Enqueue.class, TaskFrames.Delivery.class, TaskFrames.Settle.class);
+        return java.util.List.of(TaskFrames.Enqueue.class, TaskFrames.Delivery.class, TaskFrames.Settle.class,
+            TaskReplicas.Frames.Add.class, TaskReplicas.Frames.Remove.class, TaskReplicas.Frames.Clear.class);
+    }
+
+    /** Every node keeps replicas of the tasks owners elsewhere accept, to take over with them. */
+    @Override
+    public void installNode(io.vertx.core.Vertx vertx) {
+        TaskReplicas.install(vertx);
     }
 
     @Override

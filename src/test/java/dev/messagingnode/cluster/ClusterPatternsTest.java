@@ -131,6 +131,53 @@ class ClusterPatternsTest {
     }
 
     @Test
+    void whenTheOwnerOfATasksExchangeGoesItsAcceptedTasksSurviveOnTheNodeThatTakesOver() {
+        ExchangeDefinition jobs = ExchangeDefinition.of("jobs", "tasks");
+        create(jobs, m1);
+        m2.directory.configured(jobs); // m2 would host "jobs" if nobody did
+        for (int i = 0; i < 10; i++) {
+            await(m3.client.enqueue("jobs", Buffer.buffer("t" + i), 0));
+        }
+        List<String> firstDone = new CopyOnWriteArrayList<>();
+        AtomicInteger taken = new AtomicInteger();
+        Registration first = m3.client.work("jobs", 1, t -> {
+            if (taken.incrementAndGet() <= 4) {
+                t.ack().onSuccess(v -> firstDone.add(t.message().toString()));
+            } // the fifth stays held, then goes back when the worker leaves
+        });
+        await(first.attached());
+        await().until(() -> firstDone.size() == 4 && taken.get() == 5);
+        await(first.unregister());
+
+        m1.stop();
+        await().atMost(Duration.ofSeconds(15)).until(() -> m3.directory.directory().get("jobs")
+            .map(e -> e.hosts().equals(List.of("m2"))).orElse(false));
+        List<String> secondDone = new CopyOnWriteArrayList<>();
+        await(m3.client.work("jobs", 3, t -> t.ack().onSuccess(v -> secondDone.add(t.message().toString())))
+            .attached());
+        await().atMost(Duration.ofSeconds(10)).until(() -> secondDone.size() == 6);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> secondDone.size() == 6);
+        assertThat(firstDone).containsExactly("t0", "t1", "t2", "t3");
+        assertThat(secondDone).containsExactlyInAnyOrder("t4", "t5", "t6", "t7", "t8", "t9");
+    }
+
+    @Test
+    void aTasksExchangeDeletedOnPurposeLeavesNoReplicasBehind() {
+        ExchangeDefinition jobs = ExchangeDefinition.of("jobs", "tasks");
+        create(jobs, m1);
+        for (int i = 0; i < 3; i++) {
+            await(m3.client.enqueue("jobs", Buffer.buffer("old" + i), 0));
+        }
+        await(m1.registry.delete("jobs"));
+        await().until(() -> m2.directory.directory().get("jobs").isEmpty());
+        create(jobs, m2);
+        await(m3.client.enqueue("jobs", Buffer.buffer("new"), 0));
+        List<String> done = new CopyOnWriteArrayList<>();
+        await(m3.client.work("jobs", 5, t -> t.ack().onSuccess(v -> done.add(t.message().toString()))).attached());
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> done.equals(List.of("new")));
+    }
+
+    @Test
     void aWorkersAckCrossesBackToTheOwner() {
         create(ExchangeDefinition.of("jobs", "tasks"), m1);
         AtomicInteger done = new AtomicInteger();
