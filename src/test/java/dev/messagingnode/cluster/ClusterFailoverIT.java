@@ -36,8 +36,12 @@ class ClusterFailoverIT {
 
     @AfterEach
     void stopAll() throws InterruptedException {
-        if (member != null && member.cluster.isJoined()) {
-            member.stop();
+        if (member != null) {
+            try {
+                member.stop();
+            } catch (RuntimeException | AssertionError alreadyStopped) {
+                // it never joined, or stopped itself
+            }
         }
         for (NodeProcess p : processes) {
             p.close();
@@ -129,6 +133,43 @@ class ClusterFailoverIT {
                 });
             }
         }.next());
+    }
+
+    @Test
+    void killingTheOwnerOfATasksExchangeLosesNoAcceptedTask() throws Exception {
+        // Both processes are configured for "jobs": one owns it, the other stands by with the replicas.
+        cluster(Map.of("MESSAGING_EXCHANGES_JOBS_PATTERN", "tasks",
+            "MESSAGING_EXCHANGES_JOBS_OPTIONS_ACK_TIMEOUT", "5s"));
+        awaitHosts("jobs", 1);
+        String owner = member.directory.directory().get("jobs").orElseThrow().hosts().get(0);
+        Map<String, AtomicInteger> done = new ConcurrentHashMap<>();
+        AtomicLong accepted = new AtomicLong();
+        for (int i = 0; i < 200; i++) {
+            await(member.client.enqueue("jobs", Buffer.buffer("t" + i), i % 10));
+            accepted.incrementAndGet();
+        }
+        // A slow worker in this JVM: 10 ms a task, 5 at a time. A task counts as done when the worker finished it and
+        // acked; an ack that the dying owner took but could not confirm still means the work was done.
+        await(member.client.work("jobs", 5, t -> member.vertx.setTimer(10, id -> {
+            done.computeIfAbsent(t.message().toString(), k -> new AtomicInteger()).incrementAndGet();
+            t.ack();
+        })).attached());
+        await().atMost(Duration.ofSeconds(20)).until(() -> done.size() >= 50);
+        NodeProcess victim = owner.equals("n1") ? processes.get(0) : processes.get(1);
+        victim.kill();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> done.size() == 200);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            System.out.println("stuck at " + done.size() + " done; directory " + member.directory.directory().entries()
+                .get("jobs") + "; members " + member.cluster.members());
+            throw e;
+        }
+        long twice = done.values().stream().filter(n -> n.get() > 1).count();
+        System.out.printf("tasks: accepted=%d done=%d done-twice=%d (owner %s killed)%n", accepted.get(), done.size(),
+            twice, owner);
+        // Nothing accepted is lost; a task worked on around the kill may be done again (at-least-once): those the
+        // worker held (its prefetch, 5) and those whose ack the owner took but could not tell its replicas.
+        assertThat(twice).isLessThanOrEqualTo(10);
     }
 
     @Test

@@ -149,10 +149,32 @@ public final class NodeProcess implements AutoCloseable {
         }
     }
 
-    /** A TCP port free on 127.0.0.1 right now. */
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+    private static final java.util.Random PORTS = new java.util.Random();
+    /** Ports handed out in this JVM: free when checked does not mean nobody else was just given it. */
+    private static final java.util.Set<Integer> GIVEN = new java.util.HashSet<>();
+
+    /**
+     * A TCP port free on 127.0.0.1 right now, below the kernel's ephemeral range (so no outgoing connection takes it
+     * before the node binds it), with the port 100 above it free too (JGroups' FD_SOCK2 listens there).
+     */
+    public static synchronized int freePort() throws IOException {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 20_000 + PORTS.nextInt(9_000);
+            if (!GIVEN.contains(port) && !GIVEN.contains(port + 100) && !GIVEN.contains(port - 100)
+                && isFree(port) && isFree(port + 100)) {
+                GIVEN.add(port);
+                return port;
+            }
+        }
+        throw new IOException("no free port found between 20000 and 29100");
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return true;
+        } catch (IOException taken) {
+            return false;
         }
     }
 }
