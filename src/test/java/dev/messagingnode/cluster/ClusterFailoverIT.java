@@ -11,8 +11,6 @@ import dev.messagingnode.rpc.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,47 +29,22 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ClusterFailoverIT {
 
-    private final List<NodeProcess> processes = new ArrayList<>();
+    private ProcessCluster cluster;
+    private List<NodeProcess> processes;
     private ClusterNodes.Member member;
 
     @AfterEach
     void stopAll() throws InterruptedException {
-        if (member != null) {
-            try {
-                member.stop();
-            } catch (RuntimeException | AssertionError alreadyStopped) {
-                // it never joined, or stopped itself
-            }
-        }
-        for (NodeProcess p : processes) {
-            p.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
-    /** Two node processes hosting the same stateless exchanges, and this JVM as a third member. */
-    private void cluster(Map<String, String> exchanges) throws Exception {
-        int p1 = NodeProcess.freePort();
-        int p2 = NodeProcess.freePort();
-        int p3 = NodeProcess.freePort();
-        String seeds = "127.0.0.1:" + p1 + ",127.0.0.1:" + p2 + ",127.0.0.1:" + p3;
-        String name = "failover-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-        int[] ports = {p1, p2};
-        for (int i = 0; i < 2; i++) {
-            Map<String, String> env = new HashMap<>(exchanges);
-            env.put("MESSAGING_CLUSTER_ENABLED", "true");
-            env.put("MESSAGING_CLUSTER_NAME", name);
-            env.put("MESSAGING_CLUSTER_NODE_NAME", "n" + (i + 1));
-            env.put("MESSAGING_CLUSTER_BIND_PORT", String.valueOf(ports[i]));
-            env.put("MESSAGING_CLUSTER_SEEDS", seeds);
-            processes.add(NodeProcess.start("failover-n" + (i + 1), env));
-        }
-        for (NodeProcess p : processes) {
-            p.awaitReady(Duration.ofSeconds(60));
-        }
-        member = new ClusterNodes.Member("tester", new ClusterSettings(name, "tester", "127.0.0.1", p3,
-            ClusterSettings.Discovery.TCPPING, List.of(seeds.split(",")), null, Duration.ofSeconds(3)));
-        member.start();
-        await().atMost(Duration.ofSeconds(60)).until(() -> member.cluster.members().size() == 3);
+    /** Two node processes hosting the same exchanges (from {@code env}), and this JVM as a third member. */
+    private void cluster(Map<String, String> env) throws Exception {
+        cluster = ProcessCluster.start("failover", env);
+        processes = cluster.processes;
+        member = cluster.member;
     }
 
     private void awaitHosts(String exchange, int hosts) {

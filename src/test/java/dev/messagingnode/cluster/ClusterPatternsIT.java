@@ -4,12 +4,9 @@ import static dev.messagingnode.testing.LocalNode.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.messagingnode.process.NodeProcess;
 import dev.messagingnode.rpc.Reply;
 import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,47 +28,22 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ClusterPatternsIT {
 
-    private final List<NodeProcess> processes = new ArrayList<>();
+    private ProcessCluster cluster;
     private ClusterNodes.Member member;
 
     @BeforeEach
     void cluster() throws Exception {
-        int p1 = NodeProcess.freePort();
-        int p2 = NodeProcess.freePort();
-        int p3 = NodeProcess.freePort();
-        String seeds = "127.0.0.1:" + p1 + ",127.0.0.1:" + p2 + ",127.0.0.1:" + p3;
-        String name = "patterns-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-        int[] ports = {p1, p2};
-        for (int i = 0; i < 2; i++) {
-            Map<String, String> env = new HashMap<>();
-            env.put("MESSAGING_DEMO_ENABLED", "true");
-            env.put("MESSAGING_CLUSTER_ENABLED", "true");
-            env.put("MESSAGING_CLUSTER_NAME", name);
-            env.put("MESSAGING_CLUSTER_NODE_NAME", "n" + (i + 1));
-            env.put("MESSAGING_CLUSTER_BIND_PORT", String.valueOf(ports[i]));
-            env.put("MESSAGING_CLUSTER_SEEDS", seeds);
-            processes.add(NodeProcess.start("patterns-n" + (i + 1), env));
-        }
-        for (NodeProcess p : processes) {
-            p.awaitReady(Duration.ofSeconds(60));
-        }
-        member = new ClusterNodes.Member("tester", new ClusterSettings(name, "tester", "127.0.0.1", p3,
-            ClusterSettings.Discovery.TCPPING, List.of(seeds.split(",")), null, Duration.ofSeconds(3)));
-        member.start();
-        await().atMost(Duration.ofSeconds(60)).until(() -> member.cluster.members().size() == 3
-            && member.directory.directory().get("demo-echo").map(e -> e.hosts().size() == 2).orElse(false)
+        cluster = ProcessCluster.start("patterns", Map.of("MESSAGING_DEMO_ENABLED", "true"));
+        member = cluster.member;
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+            member.directory.directory().get("demo-echo").map(e -> e.hosts().size() == 2).orElse(false)
             && member.directory.directory().get("demo-jobs").isPresent());
     }
 
     @AfterEach
     void stopAll() throws InterruptedException {
-        try {
-            member.stop();
-        } catch (RuntimeException | AssertionError alreadyStopped) {
-            // never joined
-        }
-        for (NodeProcess p : processes) {
-            p.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
