@@ -166,6 +166,21 @@ public final class MessagingClient {
         return track(sink.consume(exchange, handler));
     }
 
+    /**
+     * Consumes a sink, acknowledging each batch only when the returned future succeeds (for consumers that finish
+     * their work asynchronously); a batch never acknowledged goes to the next consumer when this one leaves.
+     */
+    public SinkConsumer consumeAcking(String exchange, java.util.function.Function<List<Delivery>, Future<Void>> handler) {
+        return track(sink.consumeAcking(exchange, handler));
+    }
+
+    /** Removes a registration from this client's own list, after the caller unregistered it. */
+    public void forget(Registration registration) {
+        synchronized (registrations) {
+            registrations.remove(registration);
+        }
+    }
+
     // ---- task distribution ----------------------------------------------------------------------------------
 
     /** Enqueues a task (priority 0..9, higher first); completes at once with its id, or fails with the refusal. */

@@ -100,7 +100,7 @@ public final class ExchangeOptions {
         }
     }
 
-    static Duration parseDuration(String v) {
+    public static Duration parseDuration(String v) {
         String s = v.trim();
         Matcher m = DURATION.matcher(s);
         if (m.matches()) {

@@ -67,6 +67,11 @@ public abstract class ExchangeVerticle extends AbstractVerticle {
         meters.removeAll();
     }
 
+    /** The work waiting in this exchange, as {@link ExchangeInfo#depth()} reports it; 0 where nothing waits. */
+    protected long depth() {
+        return 0;
+    }
+
     /** Refuses a registration whose role this pattern does not take. */
     protected void requireRole(RegisterFrame frame, String role) {
         if (!role.equals(frame.role())) {
@@ -102,6 +107,8 @@ public abstract class ExchangeVerticle extends AbstractVerticle {
         try {
             if (body instanceof RegisterFrame r) {
                 onRegister(r, (Message<RegisterFrame>) (Message<?>) message);
+            } else if (body instanceof InfoFrame) {
+                message.reply(new ExchangeInfo(name(), transport.node(), parties.size(), depth()));
             } else if (body instanceof UnregisterFrame u) {
                 Party gone = parties.remove(u.partyId());
                 if (gone != null) {

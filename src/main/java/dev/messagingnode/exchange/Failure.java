@@ -31,7 +31,11 @@ public enum Failure {
     /** The other side of a dialogue ended it. */
     ENDED(4011, 410),
     /** An ack or nack for a task delivery this worker no longer holds (it timed out and was redelivered...). */
-    NOT_HELD(4012, 409);
+    NOT_HELD(4012, 409),
+    /** A remote party, dialogue or stream named by id does not exist here (closed, expired, never existed). */
+    NOT_FOUND(4013, 404),
+    /** The HTTP API or a bridge refused the caller's credentials. */
+    UNAUTHORIZED(4014, 401);
 
     private final int code;
     private final int httpStatus;

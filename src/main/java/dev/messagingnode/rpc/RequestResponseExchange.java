@@ -39,6 +39,12 @@ final class RequestResponseExchange extends ExchangeVerticle {
         this.metrics = new RpcMetrics(meters);
     }
 
+    /** Requests accepted and not yet answered. */
+    @Override
+    protected long depth() {
+        return inFlight.size();
+    }
+
     @Override
     public void start(Promise<Void> started) {
         RpcFrames.install(vertx);

@@ -16,6 +16,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /** Sending to and consuming from sink exchanges. */
@@ -53,6 +54,22 @@ public final class SinkClient {
      * while it is the active consumer; each batch is acknowledged when the handler returns.
      */
     public SinkConsumer consume(String exchange, Handler<List<Delivery>> handler) {
+        return consumeAcking(exchange, batch -> {
+            try {
+                handler.handle(batch);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "consumer of sink %s threw; the batch counts as handled", exchange);
+            }
+            return Future.succeededFuture();
+        });
+    }
+
+    /**
+     * Registers a consumer that acknowledges each batch when the future its handler returns succeeds: for consumers
+     * that finish elsewhere (an HTTP program, a bridge client). A batch whose future fails stays unacknowledged, and
+     * goes back to the head of the buffer for the next consumer when this one leaves.
+     */
+    public SinkConsumer consumeAcking(String exchange, Function<List<Delivery>, Future<Void>> handler) {
         DefaultConsumer[] self = new DefaultConsumer[1];
         Attachment attachment = new Attachment(vertx, exchange, SinkExchange.CONSUMER_ROLE, new JsonObject(),
             message -> self[0].receive(message.body()), true);
@@ -67,10 +84,10 @@ public final class SinkClient {
     }
 
     private final class DefaultConsumer extends AttachedParty implements SinkConsumer {
-        private final Handler<List<Delivery>> handler;
+        private final Function<List<Delivery>, Future<Void>> handler;
         private volatile boolean active;
 
-        DefaultConsumer(Attachment attachment, Handler<List<Delivery>> handler) {
+        DefaultConsumer(Attachment attachment, Function<List<Delivery>, Future<Void>> handler) {
             super(attachment);
             this.handler = handler;
         }
@@ -79,12 +96,14 @@ public final class SinkClient {
             if (body instanceof SinkFrames.Activated) {
                 active = true;
             } else if (body instanceof SinkFrames.Batch batch) {
+                Future<Void> handled;
                 try {
-                    handler.handle(batch.deliveries());
+                    handled = handler.apply(batch.deliveries());
                 } catch (RuntimeException e) {
                     LOG.warnf(e, "consumer of sink %s threw; the batch counts as handled", exchange());
+                    handled = Future.succeededFuture();
                 }
-                Transport.of(vertx).send(batch.from(), new SinkFrames.Ack(id(), batch.seq()));
+                handled.onSuccess(v -> Transport.of(vertx).send(batch.from(), new SinkFrames.Ack(id(), batch.seq())));
             }
         }
 

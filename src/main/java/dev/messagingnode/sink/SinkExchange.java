@@ -51,6 +51,12 @@ final class SinkExchange extends ExchangeVerticle {
         this.dropped = meters.counter("messaging.dropped");
     }
 
+    /** Buffered messages plus those delivered but not yet acknowledged. */
+    @Override
+    protected long depth() {
+        return buffer.size() + unacked.values().stream().mapToLong(List::size).sum();
+    }
+
     @Override
     public void start(Promise<Void> started) {
         SinkFrames.install(vertx);

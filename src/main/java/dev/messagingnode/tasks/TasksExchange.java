@@ -82,6 +82,12 @@ final class TasksExchange extends ExchangeVerticle {
         this.metrics = new TasksMetrics(meters);
     }
 
+    /** Every task the exchange holds: queued, delayed and delivered but not yet acked. */
+    @Override
+    protected long depth() {
+        return tasks.size();
+    }
+
     @Override
     public void start(Promise<Void> started) {
         TaskFrames.install(vertx);

@@ -1,0 +1,338 @@
+package dev.messagingnode.bridge;
+
+import dev.messagingnode.client.MessagingClient;
+import dev.messagingnode.exchange.Failure;
+import dev.messagingnode.exchange.MessagingException;
+import dev.messagingnode.exchange.Registration;
+import dev.messagingnode.pubsub.Subscription;
+import dev.messagingnode.remote.MessageJson;
+import dev.messagingnode.remote.Outlet;
+import dev.messagingnode.remote.RemoteParties;
+import dev.messagingnode.remote.RemoteParty;
+import dev.messagingnode.remote.RemoteRole;
+import dev.messagingnode.remote.WorkItem;
+import dev.messagingnode.rpc.ChunkStream;
+import dev.messagingnode.rpc.Reply;
+import dev.messagingnode.rpc.RequestOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+
+/**
+ * The JSON API that bridge clients use: one event-bus address per operation under {@code messaging.api.}, each
+ * answered with a JSON reply or a failure whose code is the {@link Failure} wire code. Pushes to the client
+ * (deliveries, work items, chunks) go to an address the client registered under {@code messaging.client.} and named
+ * in its request as {@code replyTo}.
+ */
+final class BridgeApi {
+
+    static final String PREFIX = "messaging.api.";
+    static final String CLIENT_PREFIX = "messaging.client.";
+    static final String CONNECTION_HEADER = "messaging-connection";
+
+    private final Vertx vertx;
+    private final MessagingClient client;
+    private final RemoteParties parties;
+    private final Map<String, BridgeConnection> connections;
+    private final Map<String, Reply> dialogues = new ConcurrentHashMap<>();
+    private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+
+    BridgeApi(Vertx vertx, MessagingClient client, RemoteParties parties, Map<String, BridgeConnection> connections) {
+        this.vertx = vertx;
+        this.client = client;
+        this.parties = parties;
+        this.connections = connections;
+    }
+
+    void install() {
+        on("request", this::request);
+        on("answer", this::answer);
+        on("end-dialogue", this::endDialogue);
+        on("publish", (c, b) -> client.publish(text(b, "exchange"), text(b, "key"), MessageJson.message(b),
+            MessageJson.headers(b)).map(n -> new JsonObject().put("matched", n)));
+        on("subscribe", this::subscribe);
+        on("unsubscribe", (c, b) -> closeOwned(c, "subscription:", text(b, "subscription")));
+        on("send", (c, b) -> client.send(text(b, "exchange"), optionalText(b, "tag"), MessageJson.message(b),
+            MessageJson.headers(b)).map(v -> new JsonObject()));
+        on("enqueue", (c, b) -> client.enqueue(text(b, "exchange"), optionalText(b, "tag"), MessageJson.message(b),
+            integer(b, "priority", 0), MessageJson.headers(b)).map(id -> new JsonObject().put("id", id)));
+        on("register", this::register);
+        on("settle", this::settle);
+        on("unregister", (c, b) -> closeOwned(c, "party:", text(b, "party")));
+    }
+
+    void uninstall() {
+        consumers.forEach(MessageConsumer::unregister);
+    }
+
+    // ---- request-response ---------------------------------------------------------------------------------
+
+    private Future<JsonObject> request(BridgeConnection c, JsonObject b) {
+        String exchange = text(b, "exchange");
+        String tag = optionalText(b, "tag");
+        String replyTo = replyTo(b, false);
+        Long timeoutMs = b.getValue("timeoutMs") == null ? null : (long) integer(b, "timeoutMs", 0);
+        RequestOptions options = new RequestOptions(timeoutMs == null ? null : Duration.ofMillis(timeoutMs),
+            MessageJson.headers(b));
+        Promise<JsonObject> result = Promise.promise();
+        client.request(exchange, tag == null ? UUID.randomUUID().toString() : tag, MessageJson.message(b), options,
+            ar -> {
+                if (ar.failed()) {
+                    result.tryFail(ar.cause());
+                } else {
+                    try {
+                        result.tryComplete(describe(c, ar.result(), replyTo));
+                    } catch (MessagingException e) {
+                        result.tryFail(e);
+                    }
+                }
+            }).onFailure(result::tryFail);
+        return result.future();
+    }
+
+    private Future<JsonObject> answer(BridgeConnection c, JsonObject b) {
+        String id = text(b, "dialogue");
+        Runnable owned = c.forget("dialogue:" + id);
+        Reply question = dialogues.remove(id);
+        if (owned == null || question == null) {
+            throw new MessagingException(Failure.NOT_FOUND, "no open dialogue '" + id + "' on this connection");
+        }
+        String replyTo = replyTo(b, false);
+        return question.answer(MessageJson.message(b)).map(next -> describe(c, next, replyTo));
+    }
+
+    private Future<JsonObject> endDialogue(BridgeConnection c, JsonObject b) {
+        String id = text(b, "dialogue");
+        Runnable owned = c.forget("dialogue:" + id);
+        Reply question = dialogues.remove(id);
+        if (owned == null || question == null) {
+            throw new MessagingException(Failure.NOT_FOUND, "no open dialogue '" + id + "' on this connection");
+        }
+        return question.end().map(v -> new JsonObject());
+    }
+
+    private JsonObject describe(BridgeConnection c, Reply reply, String replyTo) {
+        JsonObject json = new JsonObject().put("kind", reply.kind().name().toLowerCase(java.util.Locale.ROOT));
+        switch (reply.kind()) {
+            case MESSAGE -> json.mergeIn(MessageJson.envelope(reply.envelope()));
+            case END -> json.put("tag", reply.tag());
+            case QUESTION -> {
+                String id = UUID.randomUUID().toString();
+                dialogues.put(id, reply);
+                c.opened("dialogue:" + id, () -> {
+                    Reply q = dialogues.remove(id);
+                    if (q != null) {
+                        q.end();
+                    }
+                });
+                reply.dialogueClosed().onComplete(ar -> {
+                    dialogues.remove(id, reply);
+                    c.forget("dialogue:" + id);
+                });
+                json.mergeIn(MessageJson.envelope(reply.envelope())).put("dialogue", id);
+            }
+            case STREAM -> {
+                if (replyTo == null) {
+                    reply.stream().cancel();
+                    throw new MessagingException(Failure.INVALID, "the service answered with a chunked stream;"
+                        + " send 'replyTo' (a messaging.client.* address you registered) to receive chunks");
+                }
+                String id = UUID.randomUUID().toString();
+                pump(c, reply.stream(), replyTo, id);
+                json.put("tag", reply.tag()).put("stream", id);
+            }
+        }
+        return json;
+    }
+
+    /** Sends each chunk to the client; pauses the stream (so the service gets no credit) while the socket is full. */
+    private void pump(BridgeConnection c, ChunkStream stream, String replyTo, String id) {
+        c.opened("stream:" + id, stream::cancel);
+        long[] seq = {0};
+        stream.handler(chunk -> {
+            vertx.eventBus().send(replyTo, MessageJson.put(new JsonObject().put("stream", id).put("seq", seq[0]++),
+                chunk));
+            if (c.writeQueueFull()) {
+                stream.pause();
+                c.socket().drainHandler(v -> stream.resume());
+            }
+        });
+        stream.endHandler(v -> {
+            c.forget("stream:" + id);
+            vertx.eventBus().send(replyTo, new JsonObject().put("stream", id).put("end", true).put("chunks", seq[0]));
+        });
+        stream.exceptionHandler(t -> {
+            c.forget("stream:" + id);
+            MessagingException m = MessagingException.from(t, Failure.SERVICE_FAILED, "stream failed");
+            vertx.eventBus().send(replyTo, new JsonObject().put("stream", id).put("error",
+                new JsonObject().put("code", m.failure().code()).put("detail", m.detail())));
+        });
+    }
+
+    // ---- publish-subscribe --------------------------------------------------------------------------------
+
+    private Future<JsonObject> subscribe(BridgeConnection c, JsonObject b) {
+        String exchange = text(b, "exchange");
+        String pattern = text(b, "pattern");
+        String replyTo = replyTo(b, true);
+        long[] edgeDropped = {0};
+        Subscription[] self = new Subscription[1];
+        Subscription subscription = client.subscribe(exchange, pattern, optionalText(b, "tag"), d -> {
+            if (c.writeQueueFull()) {
+                edgeDropped[0]++;
+                return;
+            }
+            vertx.eventBus().send(replyTo, MessageJson.envelope(d.envelope()).put("subscription", self[0].id())
+                .put("key", d.key()).put("dropped", d.dropped() + edgeDropped[0]));
+        });
+        self[0] = subscription;
+        c.opened("subscription:" + subscription.id(), () -> {
+            subscription.unregister();
+            client.forget(subscription);
+        });
+        subscription.stateHandler(state -> {
+            JsonObject notice = new JsonObject().put("subscription", subscription.id())
+                .put("state", state.name().toLowerCase(java.util.Locale.ROOT));
+            if (state == Registration.State.DETACHED || state == Registration.State.CLOSED) {
+                notice.put("reason", subscription.detachedReason());
+            }
+            vertx.eventBus().send(replyTo, notice);
+        });
+        return subscription.attached().map(v -> new JsonObject().put("subscription", subscription.id()))
+            .recover(t -> {
+                c.forget("subscription:" + subscription.id());
+                subscription.unregister();
+                client.forget(subscription);
+                return Future.failedFuture(t);
+            });
+    }
+
+    // ---- services, workers, consumers ---------------------------------------------------------------------
+
+    private Future<JsonObject> register(BridgeConnection c, JsonObject b) {
+        RemoteRole role = RemoteRole.of(text(b, "role"));
+        String replyTo = replyTo(b, true);
+        int limit = integer(b, role == RemoteRole.WORKER ? "prefetch" : "limit", role == RemoteRole.SERVICE ? 16 : 1);
+        Outlet outlet = (party, item) -> vertx.eventBus().send(replyTo, item.describe(party.id()));
+        RemoteParty party = parties.open(text(b, "exchange"), role, limit, outlet);
+        c.opened("party:" + party.id(), () -> parties.close(party.id(), "the bridge connection closed"));
+        return party.registration().attached().map(v -> new JsonObject().put("party", party.id()))
+            .recover(t -> {
+                Runnable closer = c.forget("party:" + party.id());
+                if (closer != null) {
+                    closer.run();
+                }
+                return Future.failedFuture(t);
+            });
+    }
+
+    private Future<JsonObject> settle(BridgeConnection c, JsonObject b) {
+        String id = text(b, "party");
+        if (!c.owns("party:" + id)) {
+            throw new MessagingException(Failure.NOT_FOUND, "no party '" + id + "' on this connection");
+        }
+        WorkItem.Action action = WorkItem.Action.of(text(b, "action"));
+        Buffer message = b.containsKey(MessageJson.MESSAGE) ? MessageJson.message(b) : null;
+        Duration delay = b.getValue("delayMs") == null ? null : Duration.ofMillis(integer(b, "delayMs", 0));
+        return parties.get(id).item(integer(b, "item", -1)).settle(action, message, delay).map(v -> new JsonObject());
+    }
+
+    private Future<JsonObject> closeOwned(BridgeConnection c, String kind, String id) {
+        Runnable closer = c.forget(kind + id);
+        if (closer == null) {
+            throw new MessagingException(Failure.NOT_FOUND, "no " + kind.replace(":", "") + " '" + id
+                + "' on this connection");
+        }
+        closer.run();
+        return Future.succeededFuture(new JsonObject());
+    }
+
+    // ---- plumbing -----------------------------------------------------------------------------------------
+
+    private void on(String operation, BiFunction<BridgeConnection, JsonObject, Future<JsonObject>> handler) {
+        MessageConsumer<Object> consumer = vertx.eventBus().consumer(PREFIX + operation, m -> handle(m, handler));
+        consumers.add(consumer);
+    }
+
+    private void handle(Message<Object> m, BiFunction<BridgeConnection, JsonObject, Future<JsonObject>> handler) {
+        try {
+            String connectionId = m.headers().get(CONNECTION_HEADER);
+            BridgeConnection c = connectionId == null ? null : connections.get(connectionId);
+            if (c == null) {
+                throw new MessagingException(Failure.INVALID, "messaging.api.* is for bridge connections; Java code"
+                    + " uses MessagingClient");
+            }
+            if (!(m.body() instanceof JsonObject body)) {
+                throw new MessagingException(Failure.INVALID, "the body must be a JSON object");
+            }
+            handler.apply(c, body).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    m.reply(ar.result());
+                } else {
+                    fail(m, ar.cause());
+                }
+            });
+        } catch (RuntimeException e) {
+            fail(m, e);
+        }
+    }
+
+    private static void fail(Message<Object> m, Throwable t) {
+        MessagingException e = t instanceof MessagingException me ? me
+            : t instanceof ClassCastException || t instanceof IllegalArgumentException
+                ? new MessagingException(Failure.INVALID, String.valueOf(t.getMessage()))
+                : MessagingException.from(t, Failure.NO_SUCH_EXCHANGE, "no handler");
+        m.fail(e.failure().code(), e.detail());
+    }
+
+    private static String text(JsonObject b, String field) {
+        Object v = b.getValue(field);
+        if (!(v instanceof String s) || s.isEmpty()) {
+            throw new MessagingException(Failure.INVALID, "'" + field + "' is required and must be a string");
+        }
+        return s;
+    }
+
+    private static String optionalText(JsonObject b, String field) {
+        Object v = b.getValue(field);
+        if (v != null && !(v instanceof String)) {
+            throw new MessagingException(Failure.INVALID, "'" + field + "' must be a string");
+        }
+        return (String) v;
+    }
+
+    private static int integer(JsonObject b, String field, int defaultValue) {
+        Object v = b.getValue(field);
+        if (v == null) {
+            if (defaultValue < 0) {
+                throw new MessagingException(Failure.INVALID, "'" + field + "' is required");
+            }
+            return defaultValue;
+        }
+        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+            || Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
+            throw new MessagingException(Failure.INVALID, "'" + field + "' must be an integer");
+        }
+        return n.intValue();
+    }
+
+    private static String replyTo(JsonObject b, boolean required) {
+        String replyTo = required ? text(b, "replyTo") : optionalText(b, "replyTo");
+        if (replyTo != null && !replyTo.startsWith(CLIENT_PREFIX)) {
+            throw new MessagingException(Failure.INVALID, "'replyTo' must be an address under " + CLIENT_PREFIX
+                + " that the client registered");
+        }
+        return replyTo;
+    }
+}

@@ -1,0 +1,8 @@
+package dev.messagingnode.exchange;
+
+/**
+ * Asks an exchange, on one of its hosting nodes, how it stands: the answer is an {@link ExchangeInfo}. The HTTP
+ * surface asks every host so that {@code GET /exchanges} shows services and depth per node.
+ */
+public record InfoFrame(String exchange) {
+}

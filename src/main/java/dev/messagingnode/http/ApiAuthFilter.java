@@ -1,0 +1,62 @@
+package dev.messagingnode.http;
+
+import dev.messagingnode.exchange.Failure;
+import io.quarkus.vertx.web.RouteFilter;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+
+/**
+ * Optional bearer-token authentication of the API and the SockJS bridge. Health, metrics and OpenAPI under
+ * {@code /q/} stay open: Kubernetes probes and Prometheus carry no token. A browser cannot set headers on a
+ * WebSocket, so {@code access_token} in the query (RFC 6750 §2.3) is taken as well.
+ */
+@ApplicationScoped
+public class ApiAuthFilter {
+
+    private final Optional<byte[]> token;
+
+    public ApiAuthFilter(HttpApiConfig config) {
+        this.token = config.authToken().filter(t -> !t.isBlank()).map(t -> t.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @RouteFilter(100)
+    void authenticate(RoutingContext rc) {
+        if (token.isEmpty() || !protectedPath(rc.request().path())) {
+            rc.next();
+            return;
+        }
+        String presented = presented(rc);
+        if (presented == null) {
+            Problems.send(rc, Failure.UNAUTHORIZED, "this node requires 'Authorization: Bearer <token>'");
+        } else if (!matches(presented)) {
+            Problems.send(rc, Failure.UNAUTHORIZED, "the bearer token is not valid");
+        } else {
+            rc.next();
+        }
+    }
+
+    /** Compares in constant time, so the token cannot be guessed byte by byte from response times. */
+    public boolean matches(String presented) {
+        return token.isEmpty() || MessageDigest.isEqual(token.get(), presented.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public boolean required() {
+        return token.isPresent();
+    }
+
+    private static String presented(RoutingContext rc) {
+        String header = rc.request().getHeader("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return header.substring(7).trim();
+        }
+        return rc.request().getParam("access_token");
+    }
+
+    private static boolean protectedPath(String path) {
+        return path.startsWith("/exchanges") || path.startsWith("/parties") || path.startsWith("/dialogues")
+            || path.startsWith("/eventbus");
+    }
+}

@@ -1,0 +1,198 @@
+package dev.messagingnode.http;
+
+import dev.messagingnode.client.MessagingClient;
+import dev.messagingnode.cluster.DirectoryEntry;
+import dev.messagingnode.exchange.AdminFrame;
+import dev.messagingnode.exchange.Addresses;
+import dev.messagingnode.exchange.ExchangeDefinition;
+import dev.messagingnode.exchange.ExchangeInfo;
+import dev.messagingnode.exchange.ExchangeName;
+import dev.messagingnode.exchange.Failure;
+import dev.messagingnode.exchange.InfoFrame;
+import dev.messagingnode.exchange.MessagingException;
+import dev.messagingnode.exchange.Transport;
+import dev.messagingnode.node.MessagingNode;
+import io.quarkus.vertx.web.Route;
+import io.quarkus.vertx.web.Route.HttpMethod;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * {@code /exchanges}: create, list, inspect and delete exchanges, wherever in the cluster they run. Listing asks
+ * every hosting node how the exchange stands (parties, depth), each with a short timeout so that a slow node only
+ * blanks its own figures.
+ */
+@ApplicationScoped
+@Tag(name = "exchanges", description = "Create, list, inspect and delete exchanges")
+public class ExchangeRoutes {
+
+    private static final long INFO_TIMEOUT_MS = 1_000;
+    private static final long ADMIN_TIMEOUT_MS = 30_000;
+
+    private final MessagingNode node;
+    private final MessagingClient client;
+    private final Vertx vertx;
+
+    public ExchangeRoutes(MessagingNode node, MessagingClient client, Vertx vertx) {
+        this.node = node;
+        this.client = client;
+        this.vertx = vertx;
+    }
+
+    @Route(path = "/exchanges/:name", methods = HttpMethod.PUT, produces = "application/json")
+    @Operation(summary = "Create an exchange", description = "Body: {\"pattern\": \"request-response|pubsub|sink|tasks\","
+        + " \"options\": {\"key\": \"value\"}}. The same definition again is a no-op (200); another definition of"
+        + " the name is a conflict (409).")
+    @Parameter(name = "name", in = ParameterIn.PATH, required = true, description = "exchange name")
+    @RequestBody(required = true, description = "the exchange's pattern and options")
+    @APIResponse(responseCode = "201", description = "created")
+    @APIResponse(responseCode = "200", description = "already existed with this definition")
+    @APIResponse(responseCode = "400", description = "bad name, unknown pattern, bad option or malformed JSON")
+    @APIResponse(responseCode = "409", description = "the name is taken by another definition")
+    void create(RoutingContext rc) {
+        String name = rc.pathParam("name");
+        ExchangeName.validate(name);
+        JsonObject body = Bodies.json(rc);
+        ExchangeDefinition definition = definition(name, body);
+        boolean existed = node.directory().get(name).isPresent() || node.registry().isDefined(name);
+        client.createExchange(definition).onSuccess(v -> rc.response().setStatusCode(existed ? 200 : 201)
+                .putHeader("Location", "/exchanges/" + name).putHeader("Content-Type", "application/json")
+                .end(definitionJson(definition).encode()))
+            .onFailure(t -> Problems.fail(rc, t));
+    }
+
+    @Route(path = "/exchanges", methods = HttpMethod.GET, produces = "application/json")
+    @Operation(summary = "List the exchanges of the cluster", description = "Pattern, options, hosting nodes, and per"
+        + " node the registered parties and the depth (queued tasks, buffered sink messages, requests in flight).")
+    @APIResponse(responseCode = "200", description = "an array of exchanges, by name")
+    void list(RoutingContext rc) {
+        List<DirectoryEntry> entries = new ArrayList<>(node.directory().entries().values());
+        entries.sort(Comparator.comparing(e -> e.definition().name()));
+        List<Future<JsonObject>> described = entries.stream().map(this::describe).toList();
+        Future.join(described).onComplete(ar -> {
+            JsonArray out = new JsonArray();
+            described.forEach(f -> out.add(f.result()));
+            rc.response().putHeader("Content-Type", "application/json").end(out.encode());
+        });
+    }
+
+    @Route(path = "/exchanges/:name", methods = HttpMethod.GET, produces = "application/json")
+    @Operation(summary = "Describe one exchange")
+    @Parameter(name = "name", in = ParameterIn.PATH, required = true)
+    @APIResponse(responseCode = "200", description = "the exchange")
+    @APIResponse(responseCode = "404", description = "no such exchange")
+    void get(RoutingContext rc) {
+        DirectoryEntry entry = entry(rc.pathParam("name"));
+        describe(entry).onSuccess(json -> rc.response().putHeader("Content-Type", "application/json")
+            .end(json.encode()));
+    }
+
+    @Route(path = "/exchanges/:name", methods = HttpMethod.DELETE)
+    @Operation(summary = "Delete an exchange", description = "Every party attached to it gets exchange-down; what it"
+        + " held (queued tasks, buffered messages) is dropped.")
+    @Parameter(name = "name", in = ParameterIn.PATH, required = true)
+    @APIResponse(responseCode = "204", description = "deleted on every node that hosted it")
+    @APIResponse(responseCode = "404", description = "no such exchange")
+    void delete(RoutingContext rc) {
+        DirectoryEntry entry = entry(rc.pathParam("name"));
+        Transport transport = Transport.of(vertx);
+        List<Future<Object>> deleted = new ArrayList<>();
+        for (String host : entry.hosts()) {
+            String admin = host.equals(transport.node()) ? Addresses.ADMIN : Addresses.ADMIN + "@" + host;
+            deleted.add(transport.request(admin, new AdminFrame.Delete(entry.definition().name()), ADMIN_TIMEOUT_MS)
+                .recover(t -> t instanceof MessagingException m && m.failure() == Failure.NO_SUCH_EXCHANGE
+                    ? Future.succeededFuture() : Future.failedFuture(t)));
+        }
+        Future.all(deleted).onSuccess(v -> rc.response().setStatusCode(204).end())
+            .onFailure(t -> Problems.fail(rc, t));
+    }
+
+    private DirectoryEntry entry(String name) {
+        ExchangeName.validate(name);
+        return node.directory().get(name).orElseThrow(() -> new MessagingException(Failure.NO_SUCH_EXCHANGE,
+            "no exchange named '" + name + "' in the cluster"));
+    }
+
+    private Future<JsonObject> describe(DirectoryEntry entry) {
+        Transport transport = Transport.of(vertx);
+        String name = entry.definition().name();
+        List<Future<Object>> infos = new ArrayList<>();
+        for (String host : entry.hosts()) {
+            String address = host.equals(transport.node()) ? Addresses.exchange(name)
+                : Addresses.exchange(name) + "@" + host;
+            infos.add(transport.request(address, new InfoFrame(name), INFO_TIMEOUT_MS));
+        }
+        return Future.join(infos).transform(ar -> {
+            JsonObject json = definitionJson(entry.definition()).put("hosts", new JsonArray(entry.hosts()));
+            JsonArray nodes = new JsonArray();
+            int parties = 0;
+            long depth = 0;
+            for (int i = 0; i < infos.size(); i++) {
+                JsonObject n = new JsonObject().put("node", entry.hosts().get(i));
+                if (infos.get(i).succeeded() && infos.get(i).result() instanceof ExchangeInfo info) {
+                    n.put("parties", info.parties()).put("depth", info.depth());
+                    parties += info.parties();
+                    depth += info.depth();
+                } else {
+                    n.put("error", String.valueOf(infos.get(i).cause()));
+                }
+                nodes.add(n);
+            }
+            return Future.succeededFuture(json.put("parties", parties).put("depth", depth).put("nodes", nodes));
+        });
+    }
+
+    static ExchangeDefinition definition(String name, JsonObject body) {
+        Object pattern = body.getValue("pattern");
+        if (!(pattern instanceof String p) || p.isBlank()) {
+            throw new MessagingException(Failure.INVALID, "'pattern' is required: one of request-response, pubsub,"
+                + " sink, tasks");
+        }
+        for (String field : body.fieldNames()) {
+            if (!field.equals("pattern") && !field.equals("options") && !field.equals("name")) {
+                throw new MessagingException(Failure.INVALID, "unknown field '" + field
+                    + "'; an exchange has 'pattern' and 'options'");
+            }
+        }
+        if (body.containsKey("name") && !name.equals(body.getValue("name"))) {
+            throw new MessagingException(Failure.INVALID, "'name' in the body (" + body.getValue("name")
+                + ") differs from the path (" + name + ")");
+        }
+        Object options = body.getValue("options");
+        Map<String, String> opts = new LinkedHashMap<>();
+        if (options != null) {
+            if (!(options instanceof JsonObject o)) {
+                throw new MessagingException(Failure.INVALID, "'options' must be an object");
+            }
+            for (Map.Entry<String, Object> e : o) {
+                Object v = e.getValue();
+                if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+                    throw new MessagingException(Failure.INVALID, "option '" + e.getKey()
+                        + "' must be a string, number or boolean");
+                }
+                opts.put(e.getKey(), String.valueOf(v));
+            }
+        }
+        return new ExchangeDefinition(name, p, opts);
+    }
+
+    static JsonObject definitionJson(ExchangeDefinition d) {
+        return new JsonObject().put("name", d.name()).put("pattern", d.pattern())
+            .put("options", new JsonObject(new LinkedHashMap<>(d.options())));
+    }
+}

@@ -1,0 +1,103 @@
+package dev.messagingnode.http;
+
+import dev.messagingnode.exchange.MessagingException;
+import dev.messagingnode.remote.MessageJson;
+import dev.messagingnode.rpc.ChunkStream;
+import dev.messagingnode.rpc.Reply;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Writes a request-response reply as HTTP: a message as the body; a chunked response as a chunked-transfer body
+ * (or SSE when the client accepts {@code text/event-stream}), paced by the client's reading; a question as the body
+ * with the dialogue's link; the end of a dialogue as 204.
+ */
+final class ReplyWriter {
+
+    static final String DIALOGUE = "Messaging-Dialogue";
+
+    private ReplyWriter() {
+    }
+
+    static void write(RoutingContext rc, Reply reply, Dialogues dialogues) {
+        HttpServerResponse response = rc.response();
+        if (reply.tag() != null) {
+            response.putHeader(Bodies.TAG, reply.tag());
+        }
+        switch (reply.kind()) {
+            case MESSAGE -> {
+                Bodies.writeHeaders(response, reply.envelope().headers());
+                if (!response.headers().contains("Content-Type")) {
+                    response.putHeader("Content-Type", "application/octet-stream");
+                }
+                response.putHeader("Messaging-Reply", "message").end(reply.message());
+            }
+            case END -> response.putHeader("Messaging-Reply", "end").setStatusCode(204).end();
+            case QUESTION -> {
+                String id = dialogues.hold(reply);
+                Bodies.writeHeaders(response, reply.envelope().headers());
+                if (!response.headers().contains("Content-Type")) {
+                    response.putHeader("Content-Type", "application/octet-stream");
+                }
+                response.putHeader("Messaging-Reply", "question").putHeader(DIALOGUE, id)
+                    .putHeader("Location", "/dialogues/" + id)
+                    .putHeader("Link", "</dialogues/" + id + "/answer>; rel=\"answer\"")
+                    .end(reply.message());
+            }
+            case STREAM -> {
+                if (acceptsEventStream(rc)) {
+                    streamAsEvents(response, reply.stream());
+                } else {
+                    streamChunked(response, reply.stream());
+                }
+            }
+        }
+    }
+
+    /**
+     * Pipes the chunks into the response: when the client reads slowly the socket's write queue fills, the pipe
+     * pauses the stream, the service stops getting credit. A failure cuts the connection so that the client sees an
+     * incomplete body rather than a clean end.
+     */
+    private static void streamChunked(HttpServerResponse response, ChunkStream stream) {
+        response.setChunked(true).putHeader("Messaging-Reply", "stream")
+            .putHeader("Content-Type", "application/octet-stream");
+        response.closeHandler(v -> stream.cancel());
+        stream.pipe().endOnFailure(false).to(response).onFailure(t -> response.reset());
+    }
+
+    /** Each chunk as an SSE {@code chunk} event (JSON, body as text or base64), then {@code end} or {@code error}. */
+    private static void streamAsEvents(HttpServerResponse response, ChunkStream stream) {
+        response.setChunked(true).putHeader("Messaging-Reply", "stream").putHeader("Content-Type", "text/event-stream")
+            .putHeader("Cache-Control", "no-cache");
+        response.closeHandler(v -> stream.cancel());
+        long[] seq = {0};
+        stream.handler(chunk -> {
+            response.write(Sse.event("chunk", String.valueOf(seq[0]),
+                MessageJson.put(new JsonObject().put("seq", seq[0]++), chunk)));
+            if (response.writeQueueFull()) {
+                stream.pause();
+                response.drainHandler(v -> stream.resume());
+            }
+        });
+        stream.endHandler(v -> response.end(Sse.event("end", null, new JsonObject().put("chunks", seq[0]))));
+        stream.exceptionHandler(t -> {
+            MessagingException m = MessagingException.from(t, dev.messagingnode.exchange.Failure.SERVICE_FAILED,
+                "stream failed");
+            if (!response.closed()) {
+                response.end(Sse.event("error", null, Problems.of(m.failure(), m.detail(), null)));
+            }
+        });
+    }
+
+    static boolean acceptsEventStream(RoutingContext rc) {
+        String accept = rc.request().getHeader("Accept");
+        return accept != null && accept.contains("text/event-stream");
+    }
+
+    static Buffer body(Reply reply) {
+        return reply.message();
+    }
+}

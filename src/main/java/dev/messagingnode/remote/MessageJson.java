@@ -1,0 +1,108 @@
+package dev.messagingnode.remote;
+
+import dev.messagingnode.exchange.Envelope;
+import dev.messagingnode.exchange.Failure;
+import dev.messagingnode.exchange.MessagingException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * How a message body travels inside JSON (bridge frames, SSE events, HTTP work items). Bodies are bytes; JSON is
+ * text. A body that is valid UTF-8 travels as a string; any other body travels as base64 with
+ * {@code "encoding": "base64"} beside it. Coming in, a string is taken as UTF-8 (or base64 when the frame says so),
+ * and any other JSON value (object, array, number) is taken as its JSON text, so a bridge client may send objects.
+ */
+public final class MessageJson {
+
+    public static final String MESSAGE = "message";
+    public static final String ENCODING = "encoding";
+    public static final String BASE64 = "base64";
+
+    private MessageJson() {
+    }
+
+    /** Puts {@code message} (and {@code encoding} where needed) into {@code json}. */
+    public static JsonObject put(JsonObject json, Buffer message) {
+        byte[] bytes = message.getBytes();
+        String text = utf8(bytes);
+        if (text != null) {
+            json.put(MESSAGE, text);
+        } else {
+            json.put(MESSAGE, Base64.getEncoder().encodeToString(bytes)).put(ENCODING, BASE64);
+        }
+        return json;
+    }
+
+    /** The body carried by {@code json}'s {@code message} field; INVALID when it is missing or not decodable. */
+    public static Buffer message(JsonObject json) {
+        if (!json.containsKey(MESSAGE)) {
+            throw new MessagingException(Failure.INVALID, "the frame has no 'message' field");
+        }
+        Object value = json.getValue(MESSAGE);
+        if (value instanceof String s) {
+            if (BASE64.equals(json.getString(ENCODING))) {
+                try {
+                    return Buffer.buffer(Base64.getDecoder().decode(s));
+                } catch (IllegalArgumentException e) {
+                    throw new MessagingException(Failure.INVALID, "'message' is not valid base64: " + e.getMessage());
+                }
+            }
+            return Buffer.buffer(s);
+        }
+        if (value instanceof JsonObject o) {
+            return o.toBuffer();
+        }
+        if (value instanceof JsonArray a) {
+            return a.toBuffer();
+        }
+        return Buffer.buffer(String.valueOf(value));
+    }
+
+    /** An envelope as JSON: exchange, tag, headers and message. */
+    public static JsonObject envelope(Envelope envelope) {
+        JsonObject json = new JsonObject().put("exchange", envelope.exchange());
+        if (envelope.tag() != null) {
+            json.put("tag", envelope.tag());
+        }
+        if (!envelope.headers().isEmpty()) {
+            json.put("headers", new JsonObject(new HashMap<>(envelope.headers())));
+        }
+        return put(json, envelope.message());
+    }
+
+    /** The optional {@code headers} object of a frame, as strings; INVALID when it is not an object of strings. */
+    public static Map<String, String> headers(JsonObject json) {
+        Object value = json.getValue("headers");
+        if (value == null) {
+            return Map.of();
+        }
+        if (!(value instanceof JsonObject o)) {
+            throw new MessagingException(Failure.INVALID, "'headers' must be an object of strings");
+        }
+        Map<String, String> headers = new HashMap<>();
+        for (Map.Entry<String, Object> e : o) {
+            if (!(e.getValue() instanceof String s)) {
+                throw new MessagingException(Failure.INVALID, "header '" + e.getKey() + "' must be a string");
+            }
+            headers.put(e.getKey(), s);
+        }
+        return headers;
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+}
