@@ -26,12 +26,14 @@ public final class NodeProcess implements AutoCloseable {
 
     private final String name;
     private final int httpPort;
+    private final int bridgePort;
     private final Path log;
     private final Process process;
 
-    private NodeProcess(String name, int httpPort, Path log, Process process) {
+    private NodeProcess(String name, int httpPort, int bridgePort, Path log, Process process) {
         this.name = name;
         this.httpPort = httpPort;
+        this.bridgePort = bridgePort;
         this.log = log;
         this.process = process;
     }
@@ -54,12 +56,20 @@ public final class NodeProcess implements AutoCloseable {
         Map<String, String> environment = new HashMap<>(env);
         environment.putIfAbsent("QUARKUS_HTTP_PORT", String.valueOf(port));
         environment.putIfAbsent("QUARKUS_HTTP_HOST", "127.0.0.1");
+        environment.putIfAbsent("MESSAGING_BRIDGE_TCP_PORT", String.valueOf(freePort()));
+        environment.putIfAbsent("MESSAGING_BRIDGE_TCP_HOST", "127.0.0.1");
         pb.environment().putAll(environment);
-        return new NodeProcess(name, port, log, pb.start());
+        return new NodeProcess(name, port, Integer.parseInt(environment.get("MESSAGING_BRIDGE_TCP_PORT")), log,
+            pb.start());
     }
 
     public int httpPort() {
         return httpPort;
+    }
+
+    /** The TCP event bus bridge's port. */
+    public int bridgePort() {
+        return bridgePort;
     }
 
     public long pid() {
