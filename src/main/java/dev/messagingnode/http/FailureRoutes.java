@@ -11,8 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class FailureRoutes {
 
-    /** Any other path or method under the API's prefixes: a problem document rather than Vert.x's HTML page. */
-    @Route(regex = "/(exchanges|parties|dialogues)(/.*)?", order = Integer.MAX_VALUE)
+    /** Any path no route matched (outside /q/): a problem document rather than Vert.x's HTML page. */
+    @Route(regex = "/(?!q/).*", order = Integer.MAX_VALUE)
     void unmatched(RoutingContext rc) {
         Problems.send(rc, 404, "Not found", "no route " + rc.request().method() + " " + rc.request().path()
             + "; see /q/openapi");
