@@ -1,9 +1,11 @@
 // Drives a running node through its SockJS bridge with the stock Vert.x client (@vertx/eventbus-bridge-client.js):
 // request-response, then subscribe + publish. Prints one JSON line per result and exits 0 only if all passed.
-// Usage: node bridge-client.js http://127.0.0.1:8080/eventbus <rpc-exchange> <pubsub-exchange>
+// Last, it registers as a worker on a tasks exchange, takes one task and exits without acking it: the node must
+// hand that task to another worker once the connection is gone.
+// Usage: node bridge-client.js http://127.0.0.1:8080/eventbus <rpc-exchange> <pubsub-exchange> <tasks-exchange>
 const EventBus = require('@vertx/eventbus-bridge-client.js');
 
-const [url, rpcExchange, pubsubExchange] = process.argv.slice(2);
+const [url, rpcExchange, pubsubExchange, tasksExchange] = process.argv.slice(2);
 const eb = new EventBus(url);
 const timer = setTimeout(() => fail('timed out after 20s'), 20000);
 
@@ -43,10 +45,18 @@ eb.onopen = async () => {
     console.log(JSON.stringify({ step: 'delivery', delivery }));
     if (delivery.tag !== 'js-sub' || delivery.key !== 'orders.eu' || JSON.parse(delivery.message).id !== 7) fail('bad delivery');
 
+    const workerInbox = 'messaging.client.js-worker-' + process.pid;
+    const task = new Promise((resolve) => eb.registerHandler(workerInbox, {}, (err, msg) => {
+      if (!err && msg.body.kind === 'task') resolve(msg.body);
+    }));
+    const worker = await request('messaging.api.register', { exchange: tasksExchange, role: 'worker', prefetch: 1, replyTo: workerInbox });
+    console.log(JSON.stringify({ step: 'register', worker }));
+    const held = await task;
+    console.log(JSON.stringify({ step: 'task', held }));
+
     clearTimeout(timer);
     console.log(JSON.stringify({ ok: true }));
-    eb.close();
-    process.exit(0);
+    process.exit(0); // without acking: the connection drops with the task held
   } catch (err) {
     fail('unexpected: ' + JSON.stringify(err));
   }

@@ -18,7 +18,7 @@ public class FailureRoutes {
             + "; see /q/openapi");
     }
 
-    @Route(type = Route.HandlerType.FAILURE)
+    @Route(type = Route.HandlerType.FAILURE, order = 1)
     void failure(RoutingContext rc) {
         Throwable t = rc.failure();
         if (t != null) {

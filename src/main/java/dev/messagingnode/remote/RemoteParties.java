@@ -35,7 +35,7 @@ public final class RemoteParties {
         }
         if (parties.size() >= maxParties) {
             throw new MessagingException(Failure.OVER_CAPACITY, "this node already holds " + maxParties
-                + " remote parties (messaging.remote.max-parties)");
+                + " remote parties (messaging.http.max-parties)");
         }
         RemoteParty party = RemoteParty.open(client, exchange, role, limit, outlet);
         parties.put(party.id(), party);

@@ -125,10 +125,14 @@ public final class RemoteParty {
             return Future.succeededFuture();
         }
         closed = true;
-        List<WorkItem> left = new ArrayList<>(held.values());
-        left.forEach(i -> i.abandon(why));
-        held.clear();
         outlet.closed(this, why);
-        return registration.unregister().onComplete(ar -> client.forget(registration));
+        // Unregister first: the exchange then redelivers this party's tasks to other workers (a nack first would
+        // hand them straight back to this party, still registered) and hands unacked sink batches on.
+        return registration.unregister().onComplete(ar -> {
+            client.forget(registration);
+            List<WorkItem> left = new ArrayList<>(held.values());
+            left.forEach(i -> i.abandon(why));
+            held.clear();
+        });
     }
 }

@@ -3,7 +3,12 @@ package dev.messagingnode.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.messagingnode.process.NodeProcess;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The stock Vert.x JavaScript bridge client ({@code @vertx/eventbus-bridge-client.js}, installed from npm here) does
- * request-response and subscribe against a packaged node over its SockJS bridge, with nothing but the README's
+ * request-response, subscribe and work (disconnecting with a task held) against a packaged node over its SockJS bridge, with nothing but the README's
  * address table to go by ({@code src/test/js/bridge-client.js}).
  */
 class JavaScriptBridgeClientIT {
@@ -32,11 +37,27 @@ class JavaScriptBridgeClientIT {
         }
         try (NodeProcess node = NodeProcess.start("js-client", Map.of())) {
             node.awaitReady(Duration.ofSeconds(60));
+            assertThat(http(node, "POST", "/exchanges/demo-jobs/tasks", "held by javascript").statusCode())
+                .isEqualTo(202);
             String out = run(dir, Duration.ofSeconds(60), "node", "bridge-client.js",
-                "http://127.0.0.1:" + node.httpPort() + "/eventbus", "demo-echo", "demo-events");
+                "http://127.0.0.1:" + node.httpPort() + "/eventbus", "demo-echo", "demo-events", "demo-jobs");
             assertThat(out).contains("\"step\":\"request\"", "\"failureCode\":4001", "\"step\":\"delivery\"",
-                "{\"ok\":true}");
+                "\"message\":\"held by javascript\"", "{\"ok\":true}");
+            // The client exited holding the task: the node gives it to the next worker as a redelivery.
+            String worker = new JsonObject(http(node, "POST", "/exchanges/demo-jobs/workers", "").body())
+                .getString("party");
+            JsonObject task = new JsonObject(http(node, "GET", "/parties/" + worker + "/next?wait=15s", null).body());
+            assertThat(task.getString("message")).isEqualTo("held by javascript");
+            assertThat(task.getInteger("deliveryCount")).isEqualTo(2);
         }
+    }
+
+    private static HttpResponse<String> http(NodeProcess node, String method, String path, String body)
+        throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort()
+                + path)).timeout(Duration.ofSeconds(30)).method(method, body == null
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString());
     }
 
     private static String run(Path dir, Duration timeout, String... command) throws IOException, InterruptedException {
