@@ -16,13 +16,13 @@ class ArchitectureTest {
     static final ArchRule theExchangeModelKnowsNoPatternNorSurface = noClasses()
         .that().resideInAPackage("..exchange..")
         .should().dependOnClassesThat().resideInAnyPackage("..rpc..", "..pubsub..", "..sink..", "..tasks..",
-            "..client..", "..node..", "..ops..", "..config..", "..demo..", "io.quarkus..", "jakarta..");
+            "..client..", "..node..", "..ops..", "..config..", "..demo..", "..remote..", "io.quarkus..", "jakarta..");
 
     @ArchTest
     static final ArchRule patternsKnowNeitherSurfacesNorQuarkus = noClasses()
         .that().resideInAnyPackage("..rpc..", "..pubsub..", "..sink..", "..tasks..")
         .should().dependOnClassesThat().resideInAnyPackage("..client..", "..node..", "..ops..", "..config..",
-            "..demo..", "io.quarkus..", "jakarta..");
+            "..demo..", "..remote..", "io.quarkus..", "jakarta..");
 
     /** Patterns meet only through the exchange model (a dead letter is a {@code DeadLetterFrame}, not a sink call). */
     @ArchTest
@@ -43,6 +43,20 @@ class ArchitectureTest {
     static final ArchRule patternsSeeTheClusterOnlyThroughItsInterface = noClasses()
         .that().resideInAnyPackage("..exchange..", "..rpc..", "..pubsub..", "..sink..", "..tasks..", "..client..")
         .should().dependOnClassesThat().resideInAPackage("..cluster.jgroups..");
+
+    /** Remote parties are plain Java over the client API: HTTP and the bridges are two ways to drive them. */
+    @ArchTest
+    static final ArchRule remotePartiesKnowNoSurfaceNorQuarkus = noClasses()
+        .that().resideInAPackage("..remote..")
+        .should().dependOnClassesThat().resideInAnyPackage("..http..", "..bridge..", "..node..", "io.quarkus..",
+            "jakarta..", "io.vertx.ext.web..");
+
+    /** Nothing below the surfaces depends on them. */
+    @ArchTest
+    static final ArchRule onlyWiringKnowsTheSurfaces = noClasses()
+        .that().resideInAnyPackage("..exchange..", "..rpc..", "..pubsub..", "..sink..", "..tasks..", "..client..",
+            "..cluster..", "..remote..", "..node..")
+        .should().dependOnClassesThat().resideInAnyPackage("..http..", "..bridge..");
 
     @ArchTest
     static final ArchRule packagesHaveNoCycles = slices().matching("dev.messagingnode.(*)..").should().beFreeOfCycles();
