@@ -17,6 +17,7 @@ import dev.messagingnode.exchange.MessagingException;
 import dev.messagingnode.exchange.Patterns;
 import dev.messagingnode.exchange.Transport;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;
@@ -47,6 +48,8 @@ public class MessagingNode {
     private final Cluster cluster;
     private final DirectoryService directory;
     private volatile boolean started;
+    private volatile boolean draining;
+    private MessagingClient client;
 
     public MessagingNode(Vertx vertx, Config config, ClusterConfig clusterConfig, MeterRegistry meters) {
         this.vertx = vertx;
@@ -88,8 +91,28 @@ public class MessagingNode {
         LOG.infof("messaging node started with %d configured exchange(s)", created.size());
     }
 
+    /** SIGTERM: readiness turns DOWN now; work goes on during quarkus.shutdown.delay while traffic drains away. */
+    void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
+        draining = true;
+        LOG.info("shutting down: readiness is DOWN, draining before the node stops");
+    }
+
+    /**
+     * Hands work back before leaving: this node's own services, subscriptions and workers unregister first (so
+     * exchanges elsewhere redeliver their tasks to other workers and stop routing here), then the exchanges hosted
+     * here stop (a tasks exchange's replicas on the other nodes take over), and last the node leaves the cluster.
+     */
     void onStop(@Observes ShutdownEvent event) throws Exception {
+        draining = true;
         started = false;
+        MessagingClient c = client;
+        if (c != null) {
+            try {
+                c.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                LOG.warnf("some registrations did not unregister cleanly: %s", e.toString());
+            }
+        }
         directory.stop();
         registry.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         cluster.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -114,6 +137,11 @@ public class MessagingNode {
         return registry;
     }
 
+    /** True from SIGTERM on: the node is shutting down and takes no new traffic from load balancers. */
+    public boolean isDraining() {
+        return draining;
+    }
+
     /** True once every configured exchange runs, false again from shutdown on. */
     public boolean isStarted() {
         return started;
@@ -121,8 +149,11 @@ public class MessagingNode {
 
     @Produces
     @Singleton
-    MessagingClient messagingClient() {
-        return MessagingClient.create(vertx);
+    synchronized MessagingClient messagingClient() {
+        if (client == null) {
+            client = MessagingClient.create(vertx);
+        }
+        return client;
     }
 
 }

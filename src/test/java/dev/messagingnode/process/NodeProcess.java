@@ -115,6 +115,11 @@ public final class NodeProcess implements AutoCloseable {
         return awaitExit(timeout);
     }
 
+    /** SIGTERM without waiting: the graceful shutdown begins (see {@link #awaitExit}). */
+    public void terminate() {
+        process.destroy();
+    }
+
     /** SIGKILL: the node gets no chance to say goodbye. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
