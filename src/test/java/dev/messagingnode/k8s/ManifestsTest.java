@@ -1,0 +1,279 @@
+package dev.messagingnode.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.messagingnode.bridge.BridgeConfig;
+import dev.messagingnode.config.ClusterConfig;
+import dev.messagingnode.config.ConfiguredExchanges;
+import dev.messagingnode.config.MessagingConfig;
+import dev.messagingnode.exchange.ExchangeDefinition;
+import dev.messagingnode.exchange.ExchangeOptions;
+import dev.messagingnode.http.HttpApiConfig;
+import dev.messagingnode.node.StandardPatterns;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every kustomization under {@code k8s/} renders ({@code kubectl kustomize}), reads strictly with the fabric8 model
+ * ({@link StrictManifests}), passes the npm {@code kubernetes-models} schema validator, and keeps the project's
+ * rules: probes on the health endpoints and on a declared port, selectors that match the pods, a headless Service
+ * for discovery, a grace period that covers the node's shutdown, a locked-down security context, and environment
+ * variables that the node's configuration actually reads (exchange definitions included, validated as the node would).
+ */
+class ManifestsTest {
+
+    private static final Path K8S = Path.of("k8s");
+
+    static List<Path> kustomizations() throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(K8S)) {
+            files.filter(p -> p.getFileName().toString().equals("kustomization.yaml"))
+                .filter(p -> !p.toString().contains("node_modules"))
+                .forEach(p -> dirs.add(p.getParent()));
+        }
+        return dirs;
+    }
+
+    /** The deployable ones: the base and each overlay (a group alone is only a building block). */
+    static List<Path> deployables() throws IOException {
+        List<Path> out = new ArrayList<>(List.of(K8S.resolve("base")));
+        try (Stream<Path> overlays = Files.list(K8S.resolve("overlays"))) {
+            overlays.filter(Files::isDirectory).forEach(out::add);
+        }
+        return out;
+    }
+
+    @Test
+    void everyKustomizationRendersAndReadsStrictly() throws Exception {
+        assertThat(kustomizations()).hasSizeGreaterThanOrEqualTo(5);
+        for (Path dir : kustomizations()) {
+            List<HasMetadata> resources = StrictManifests.read(StrictManifests.render(dir));
+            assertThat(resources).as(dir.toString()).isNotEmpty();
+        }
+    }
+
+    @Test
+    void theStrictReaderRejectsMisspelledFieldsWrongTypesAndRemovedApis() throws Exception {
+        String rendered = StrictManifests.render(K8S.resolve("overlays/example"));
+        assertThat(StrictManifests.read(rendered)).isNotEmpty();
+        assertThatThrownBy(() -> StrictManifests.read(rendered.replaceFirst("replicas: 3", "replica: 3")))
+            .hasMessageContaining("unknown field(s) [replica]");
+        assertThatThrownBy(() -> StrictManifests.read(rendered.replaceFirst("readOnlyRootFilesystem: true",
+            "readOnlyRootFileSystem: true"))).hasMessageContaining("readOnlyRootFileSystem");
+        assertThatThrownBy(() -> StrictManifests.read(rendered.replaceFirst("replicas: 3", "replicas: three")))
+            .hasMessageContaining("Deployment/messaging-node-rpc");
+        assertThatThrownBy(() -> StrictManifests.read(rendered.replaceFirst("apiVersion: policy/v1",
+            "apiVersion: policy/v1beta1"))).hasMessageContaining("policy/v1beta1");
+        assertThatThrownBy(() -> StrictManifests.read(rendered.replaceFirst("kind: ServiceAccount",
+            "kind: ServiceAcount"))).hasMessageContaining("ServiceAcount");
+    }
+
+    @Test
+    void theManifestsKeepTheProjectRules() throws Exception {
+        for (Path dir : deployables()) {
+            List<HasMetadata> all = StrictManifests.read(StrictManifests.render(dir));
+            List<Deployment> deployments = only(all, Deployment.class);
+            List<Service> services = only(all, Service.class);
+            Map<String, String> shared = new HashMap<>();
+            only(all, ConfigMap.class).forEach(c -> shared.putAll(c.getData()));
+
+            Service headless = services.stream().filter(s -> s.getMetadata().getName().equals("messaging-cluster"))
+                .findFirst().orElseThrow(() -> new AssertionError(dir + ": no messaging-cluster Service"));
+            assertThat(headless.getSpec().getClusterIP()).as("headless").isEqualTo("None");
+            assertThat(headless.getSpec().getPublishNotReadyAddresses()).isTrue();
+            if (!dir.endsWith("base")) {
+                assertThat(deployments).as(dir + ": exchange groups").hasSizeGreaterThanOrEqualTo(2);
+            }
+            for (Deployment d : deployments) {
+                checkDeployment(dir, d, shared);
+            }
+            for (Service s : services) {
+                assertThat(deployments.isEmpty() || deployments.stream().anyMatch(d -> d.getSpec().getTemplate()
+                    .getMetadata().getLabels().entrySet().containsAll(s.getSpec().getSelector().entrySet())))
+                    .as(dir + ": Service " + s.getMetadata().getName() + " selects some pods").isTrue();
+            }
+            for (HorizontalPodAutoscaler h : only(all, HorizontalPodAutoscaler.class)) {
+                assertThat(deployments).as(dir + ": HPA target").anyMatch(d -> d.getMetadata().getName()
+                    .equals(h.getSpec().getScaleTargetRef().getName()));
+            }
+            for (PodDisruptionBudget pdb : only(all, PodDisruptionBudget.class)) {
+                assertThat(deployments).as(dir + ": PDB " + pdb.getMetadata().getName() + " selects one group")
+                    .filteredOn(d -> d.getSpec().getTemplate().getMetadata().getLabels().entrySet()
+                        .containsAll(pdb.getSpec().getSelector().getMatchLabels().entrySet())).hasSize(1);
+            }
+            Set<String> known = knownEnvironment();
+            for (String key : shared.keySet()) {
+                assertThat(known).as(dir + ": ConfigMap key " + key + " is read by the node").contains(key);
+            }
+        }
+    }
+
+    private void checkDeployment(Path dir, Deployment d, Map<String, String> shared) throws IOException {
+        String id = dir + ": Deployment " + d.getMetadata().getName();
+        Map<String, String> podLabels = d.getSpec().getTemplate().getMetadata().getLabels();
+        assertThat(podLabels.entrySet()).as(id + " selector matches its pods")
+            .containsAll(d.getSpec().getSelector().getMatchLabels().entrySet());
+        d.getSpec().getTemplate().getSpec().getTopologySpreadConstraints().forEach(t -> assertThat(podLabels.entrySet())
+            .as(id + " topology spread selects its own pods")
+            .containsAll(t.getLabelSelector().getMatchLabels().entrySet()));
+        var pod = d.getSpec().getTemplate().getSpec();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).as(id + " runAsNonRoot").isTrue();
+        Container node = pod.getContainers().get(0);
+        assertThat(node.getSecurityContext().getReadOnlyRootFilesystem()).as(id).isTrue();
+        assertThat(node.getSecurityContext().getAllowPrivilegeEscalation()).as(id).isFalse();
+        assertThat(node.getResources().getRequests()).as(id + " requests").containsKeys("cpu", "memory");
+        assertThat(node.getResources().getLimits()).as(id + " limits").containsKey("memory");
+
+        Properties app = applicationProperties();
+        Map<String, Integer> ports = new HashMap<>();
+        for (ContainerPort p : node.getPorts()) {
+            ports.put(p.getName(), p.getContainerPort());
+        }
+        assertThat(ports.get("http")).as(id + " http port = quarkus.http.port")
+            .isEqualTo(Integer.parseInt(app.getProperty("quarkus.http.port")));
+        assertThat(ports.get("bridge")).as(id + " bridge port = messaging.bridge.tcp.port default").isEqualTo(7000);
+        assertThat(ports.get("jgroups")).as(id + " jgroups port = MESSAGING_CLUSTER_BIND_PORT")
+            .isEqualTo(Integer.parseInt(shared.get("MESSAGING_CLUSTER_BIND_PORT")));
+        assertThat(ports.get("jgroups-fd")).as(id + " FD_SOCK2 listens 100 above the bind port")
+            .isEqualTo(ports.get("jgroups") + 100);
+        probe(id, node.getStartupProbe(), "/q/health/started", ports);
+        probe(id, node.getReadinessProbe(), "/q/health/ready", ports);
+        probe(id, node.getLivenessProbe(), "/q/health/live", ports);
+
+        Duration delay = ExchangeOptions.parseDuration(shared.getOrDefault("QUARKUS_SHUTDOWN_DELAY",
+            app.getProperty("quarkus.shutdown.delay")));
+        Duration timeout = ExchangeOptions.parseDuration(shared.getOrDefault("QUARKUS_SHUTDOWN_TIMEOUT",
+            app.getProperty("quarkus.shutdown.timeout")));
+        assertThat(pod.getTerminationGracePeriodSeconds()).as(id + " grace covers shutdown delay + timeout")
+            .isGreaterThan(delay.plus(timeout).toSeconds());
+
+        Map<String, String> env = new HashMap<>(shared);
+        Set<String> known = knownEnvironment();
+        for (EnvVar e : node.getEnv()) {
+            if (!e.getName().startsWith("MESSAGING_EXCHANGES_")) {
+                assertThat(known).as(id + " env " + e.getName() + " is read by the node").contains(e.getName());
+            }
+            env.put(e.getName(), e.getValue() == null ? "from-field" : e.getValue());
+        }
+        // The group's exchanges, read and validated exactly as the node reads them at start.
+        List<ExchangeDefinition> exchanges = ConfiguredExchanges.read(new SmallRyeConfigBuilder().build(), env);
+        assertThat(exchanges).as(id + " hosts exchanges").isNotEmpty();
+        var patterns = StandardPatterns.all();
+        for (ExchangeDefinition x : exchanges) {
+            patterns.get(x.pattern()).validate(x);
+        }
+    }
+
+    private static void probe(String id, Probe probe, String path, Map<String, Integer> ports) {
+        assertThat(probe).as(id + " probe " + path).isNotNull();
+        assertThat(probe.getHttpGet().getPath()).as(id).isEqualTo(path);
+        String port = probe.getHttpGet().getPort().getStrVal();
+        assertThat(ports).as(id + " probe port " + port + " is declared").containsKey(port);
+    }
+
+    /** Environment variables the node reads: every key of its config mappings, plus the Quarkus and JVM ones used. */
+    static Set<String> knownEnvironment() {
+        Set<String> names = new HashSet<>(Set.of("QUARKUS_SHUTDOWN_DELAY", "QUARKUS_SHUTDOWN_TIMEOUT",
+            "QUARKUS_HTTP_PORT", "JAVA_TOOL_OPTIONS"));
+        for (Class<?> mapping : List.of(ClusterConfig.class, HttpApiConfig.class, BridgeConfig.class,
+            MessagingConfig.class)) {
+            collect(mapping.getAnnotation(ConfigMapping.class).prefix(), mapping, names);
+        }
+        return names;
+    }
+
+    private static void collect(String prefix, Class<?> type, Set<String> names) {
+        for (Method m : type.getDeclaredMethods()) {
+            if (m.isDefault() || m.getParameterCount() != 0 || java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+                continue;
+            }
+            String key = prefix + "." + m.getName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase();
+            if (m.getReturnType().isInterface() && m.getReturnType().getEnclosingClass() == type) {
+                collect(key, m.getReturnType(), names);
+            } else {
+                names.add(key.replace('.', '_').replace('-', '_').toUpperCase());
+            }
+        }
+    }
+
+    private static Properties applicationProperties() throws IOException {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
+            p.load(in);
+        }
+        return p;
+    }
+
+    private static <T> List<T> only(List<HasMetadata> all, Class<T> type) {
+        return all.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    // ---- the second check: the npm kubernetes-models validator ----------------------------------------------
+
+    @Test
+    void theKubernetesModelsValidatorAcceptsEveryRenderingAndRejectsAWrongType() throws Exception {
+        Path dir = Path.of("target", "k8s-validate");
+        Files.createDirectories(dir);
+        for (String file : List.of("package.json", "validate.mjs")) {
+            Files.copy(K8S.resolve("validate").resolve(file), dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+        if (!Files.isDirectory(dir.resolve("node_modules/kubernetes-models"))) {
+            Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--loglevel=error")
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+            String out = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(npm.waitFor(5, TimeUnit.MINUTES) && npm.exitValue() == 0).as("npm install:\n" + out).isTrue();
+        }
+        for (Path k : deployables()) {
+            String rendered = StrictManifests.render(k);
+            String out = validate(dir, rendered, 0);
+            assertThat(out).as(k.toString()).doesNotContain("INVALID").contains("valid ");
+        }
+        String broken = StrictManifests.render(K8S.resolve("overlays/example")).replaceFirst("replicas: 3",
+            "replicas: \"three\"");
+        assertThat(validate(dir, broken, 1)).contains("INVALID apps/v1 Deployment/messaging-node-rpc",
+            "replicas must be integer");
+        String badEnum = StrictManifests.render(K8S.resolve("overlays/example")).replaceFirst("type: ClusterIP",
+            "type: ClusterIp");
+        assertThat(validate(dir, badEnum, 1)).contains("INVALID v1 Service/messaging");
+    }
+
+    private static String validate(Path dir, String yaml, int expectedExit) throws Exception {
+        Process node = new ProcessBuilder("node", "validate.mjs").directory(dir.toFile()).redirectErrorStream(true)
+            .start();
+        node.getOutputStream().write(yaml.getBytes(StandardCharsets.UTF_8));
+        node.getOutputStream().close();
+        String out = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(node.exitValue()).as(out).isEqualTo(expectedExit);
+        return out;
+    }
+}
