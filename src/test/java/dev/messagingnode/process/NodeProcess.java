@@ -41,16 +41,18 @@ public final class NodeProcess implements AutoCloseable {
     /** Starts a node with the given extra environment, a free HTTP port and a 256 MiB heap. */
     public static NodeProcess start(String name, Map<String, String> env) throws IOException {
         String jar = System.getProperty("node.jar", "target/quarkus-app/quarkus-run.jar");
-        if (!Files.exists(Path.of(jar))) {
+        if (System.getProperty("native.image.path", "").isBlank() && !Files.exists(Path.of(jar))) {
             throw new IllegalStateException(jar + " is missing: integration tests run after `package`");
         }
         Path logs = Path.of(System.getProperty("node.logs", "target/node-logs"));
         Files.createDirectories(logs);
         Path log = logs.resolve(name + ".log");
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-            "-Djava.net.preferIPv4Stack=true", "-jar", jar));
+        String nativeImage = System.getProperty("native.image.path", "");
+        List<String> command = nativeImage.isBlank()
+            ? new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-Djava.net.preferIPv4Stack=true", "-jar", jar))
+            : new ArrayList<>(List.of(nativeImage, "-Xmx256m", "-Djava.net.preferIPv4Stack=true"));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         Map<String, String> environment = new HashMap<>(env);

@@ -1,0 +1,109 @@
+package dev.messagingnode.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The native image can reach by reflection everything the node reaches by reflection on the JVM: the records the
+ * cluster codec (WireCodec) takes apart and rebuilds, with every record and enum inside them, and JGroups' protocols
+ * and the classes of its magic-number and protocol-id maps (loaded by name), with those two maps as resources.
+ * No GraalVM runs here, so this is the check that catches a missing registration before a native build does: a new
+ * frame type, a nested record, a new protocol in the stack. Regenerate the files with
+ * {@code ./mvnw test -Dtest=NativeImageConfigTest -Dnative.config.write=true}.
+ */
+class NativeImageConfigTest {
+
+    private static final Path DIR = Path.of("src/main/resources/META-INF/native-image/dev.messagingnode/messaging-node");
+    private static final Path REFLECT = DIR.resolve("reflect-config.json");
+    private static final Path RESOURCES = DIR.resolve("resource-config.json");
+    private static final Path JGROUPS_CLUSTER = Path.of(
+        "src/main/java/dev/messagingnode/cluster/jgroups/JGroupsCluster.java");
+
+    @Test
+    void everyClassTheNodeReflectsOnIsRegistered() throws Exception {
+        Set<String> expected = expectedReflection();
+        JsonArray expectedJson = new JsonArray();
+        expected.forEach(name -> expectedJson.add(new JsonObject().put("name", name)
+            .put("allDeclaredConstructors", true).put("allDeclaredMethods", true).put("allDeclaredFields", true)
+            .put("allPublicMethods", true)));
+        JsonObject expectedResources = new JsonObject().put("resources", new JsonObject().put("includes",
+            new JsonArray().add(new JsonObject().put("pattern", "\\Qjg-magic-map.xml\\E"))
+                .add(new JsonObject().put("pattern", "\\Qjg-protocol-ids.xml\\E"))));
+        if (Boolean.getBoolean("native.config.write")) {
+            Files.createDirectories(DIR);
+            Files.writeString(REFLECT, expectedJson.encodePrettily() + "\n");
+            Files.writeString(RESOURCES, expectedResources.encodePrettily() + "\n");
+        }
+        Set<String> registered = new TreeSet<>();
+        new JsonArray(Files.readString(REFLECT)).forEach(o -> registered.add(((JsonObject) o).getString("name")));
+        assertThat(registered).as("reflect-config.json (regenerate: -Dnative.config.write=true)")
+            .containsAll(expected);
+        assertThat(new JsonObject(Files.readString(RESOURCES))).isEqualTo(expectedResources);
+    }
+
+    static Set<String> expectedReflection() throws IOException {
+        Set<String> names = new TreeSet<>();
+        Deque<Class<?>> todo = new ArrayDeque<>(StandardPatterns.all().wireCodec().types());
+        while (!todo.isEmpty()) {
+            Class<?> type = todo.poll();
+            if (!names.add(type.getName())) {
+                continue;
+            }
+            if (type.isRecord()) {
+                for (RecordComponent c : type.getRecordComponents()) {
+                    collect(c.getGenericType(), todo);
+                }
+            }
+        }
+        // JGroups' protocols of our stack: the imports of JGroupsCluster, so a protocol added there is caught here.
+        Matcher imports = Pattern.compile("import (org\\.jgroups\\.protocols\\.[\\w.]+);")
+            .matcher(Files.readString(JGROUPS_CLUSTER));
+        while (imports.find()) {
+            if (!imports.group(1).endsWith(".Protocol")) {
+                names.add(imports.group(1));
+            }
+        }
+        for (String map : new String[] {"jg-magic-map.xml", "jg-protocol-ids.xml"}) {
+            try (InputStream in = org.jgroups.JChannel.class.getClassLoader().getResourceAsStream(map)) {
+                Matcher m = Pattern.compile("name=\"([\\w.$]+)\"").matcher(new String(in.readAllBytes(),
+                    StandardCharsets.UTF_8));
+                while (m.find()) {
+                    try {
+                        Class.forName(m.group(1), false, org.jgroups.JChannel.class.getClassLoader());
+                        names.add(m.group(1));
+                    } catch (ClassNotFoundException | LinkageError optional) {
+                        // listed by JGroups for optional modules that are not on our class path
+                    }
+                }
+            }
+        }
+        return names;
+    }
+
+    private static void collect(Type type, Deque<Class<?>> todo) {
+        if (type instanceof ParameterizedType p) {
+            for (Type arg : p.getActualTypeArguments()) {
+                collect(arg, todo);
+            }
+        } else if (type instanceof Class<?> c && (c.isRecord() || c.isEnum())) {
+            todo.add(c);
+        }
+    }
+}
