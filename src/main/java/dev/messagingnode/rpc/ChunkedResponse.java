@@ -46,6 +46,8 @@ public final class ChunkedResponse implements WriteStream<Buffer> {
     private MessagingException failure;
     private Handler<Throwable> exceptionHandler;
     private Handler<Void> drainHandler;
+    private Runnable onFinished = () -> { };
+    private final io.vertx.core.Context context;
 
     ChunkedResponse(Vertx vertx, String inbox, long requestId, RpcOptions options) {
         this.vertx = vertx;
@@ -55,6 +57,23 @@ public final class ChunkedResponse implements WriteStream<Buffer> {
         this.window = options.chunkWindow();
         this.idleMs = options.streamIdleTimeout().toMillis();
         this.transport = Transport.of(vertx);
+        this.context = vertx.getOrCreateContext();
+    }
+
+    /** Called once when the stream is over, whichever way (ended, failed, cancelled by the requester). */
+    void onFinished(Runnable action) {
+        this.onFinished = action;
+    }
+
+    /** The context the service writes on; work on the stream from elsewhere goes there. */
+    io.vertx.core.Context context() {
+        return context;
+    }
+
+    private void finished() {
+        Runnable r = onFinished;
+        onFinished = () -> { };
+        r.run();
     }
 
     @Override
@@ -124,7 +143,8 @@ public final class ChunkedResponse implements WriteStream<Buffer> {
         }
         queue.clear();
         ChunkFrame error = new ChunkFrame(requestId, ChunkFrame.Kind.ERROR, seq++, window, idleMs, null, detail);
-        transport.request(inbox, error, idleMs).<Void>mapEmpty().recover(t -> Future.succeededFuture()).onComplete(ended);
+        transport.request(inbox, error, idleMs).<Void>mapEmpty().recover(t -> Future.succeededFuture())
+            .onComplete(ended).onComplete(ar -> finished());
         return ended.future();
     }
 
@@ -171,6 +191,7 @@ public final class ChunkedResponse implements WriteStream<Buffer> {
                 outstanding--;
                 if (ar.succeeded()) {
                     ended.tryComplete();
+                    finished();
                 } else {
                     streamFailed(ar.cause());
                 }
@@ -212,5 +233,6 @@ public final class ChunkedResponse implements WriteStream<Buffer> {
         if (exceptionHandler != null) {
             exceptionHandler.handle(failure);
         }
+        finished();
     }
 }

@@ -4,6 +4,7 @@ import dev.messagingnode.exchange.Attachment;
 import dev.messagingnode.exchange.Failure;
 import dev.messagingnode.exchange.MessagingException;
 import dev.messagingnode.exchange.Registration;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
@@ -24,16 +25,59 @@ public final class RpcService {
      */
     public static Registration register(Vertx vertx, String exchange, Handler<ServiceRequest> handler) {
         RpcFrames.install(vertx);
-        return new Attachment(vertx, exchange, RequestResponseExchange.SERVICE_ROLE, new JsonObject(),
-            message -> serve(vertx, message, handler), true).start();
+        ServiceStreams streams = new ServiceStreams();
+        Registration attachment = new Attachment(vertx, exchange, RequestResponseExchange.SERVICE_ROLE,
+            new JsonObject(), message -> serve(vertx, message, handler, streams), true).start();
+        return new ServiceRegistration(attachment, streams);
     }
 
-    private static void serve(Vertx vertx, Message<Object> message, Handler<ServiceRequest> handler) {
+    /** The attachment, whose unregistering also ends the service's open streams with an error frame. */
+    private record ServiceRegistration(Registration attachment, ServiceStreams streams) implements Registration {
+        @Override
+        public String exchange() {
+            return attachment.exchange();
+        }
+
+        @Override
+        public String id() {
+            return attachment.id();
+        }
+
+        @Override
+        public State state() {
+            return attachment.state();
+        }
+
+        @Override
+        public Future<Void> attached() {
+            return attachment.attached();
+        }
+
+        @Override
+        public Registration stateHandler(Handler<State> handler) {
+            attachment.stateHandler(handler);
+            return this;
+        }
+
+        @Override
+        public String detachedReason() {
+            return attachment.detachedReason();
+        }
+
+        @Override
+        public Future<Void> unregister() {
+            return attachment.unregister().eventually(() -> streams.failAll("the service unregistered"
+                + " (its node may be shutting down) before the stream ended"));
+        }
+    }
+
+    private static void serve(Vertx vertx, Message<Object> message, Handler<ServiceRequest> handler,
+                              ServiceStreams streams) {
         if (!(message.body() instanceof RequestFrame frame)) {
             MessagingException.failReply(message, Failure.INVALID, "a service takes requests only");
             return;
         }
-        ServiceRequest request = new ServiceRequest(vertx, message, frame, frame.envelope());
+        ServiceRequest request = new ServiceRequest(vertx, message, frame, frame.envelope(), streams);
         try {
             handler.handle(request);
         } catch (Throwable t) {

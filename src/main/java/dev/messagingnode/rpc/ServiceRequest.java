@@ -25,13 +25,15 @@ public final class ServiceRequest {
     private final Message<?> message;
     private final RequestFrame origin;
     private final Envelope envelope;
+    private final ServiceStreams streams;
     private boolean answered;
 
-    ServiceRequest(Vertx vertx, Message<?> message, RequestFrame origin, Envelope envelope) {
+    ServiceRequest(Vertx vertx, Message<?> message, RequestFrame origin, Envelope envelope, ServiceStreams streams) {
         this.vertx = vertx;
         this.message = message;
         this.origin = origin;
         this.envelope = envelope;
+        this.streams = streams;
     }
 
     /** The client's request (first turn) or answer (later turns). */
@@ -77,7 +79,9 @@ public final class ServiceRequest {
      */
     public ChunkedResponse stream() {
         answer(ReplyFrame.stream(origin.requestId(), envelope.reply(Buffer.buffer())));
-        return new ChunkedResponse(vertx, origin.inbox(), origin.requestId(), origin.options());
+        ChunkedResponse response = new ChunkedResponse(vertx, origin.inbox(), origin.requestId(), origin.options());
+        streams.track(response);
+        return response;
     }
 
     /**
@@ -114,7 +118,7 @@ public final class ServiceRequest {
                 answer.reply(null);
                 next.tryFail(new MessagingException(Failure.ENDED, "the client ended the dialogue"));
             } else {
-                next.tryComplete(new ServiceRequest(vertx, answer, origin, frame.envelope()));
+                next.tryComplete(new ServiceRequest(vertx, answer, origin, frame.envelope(), streams));
             }
         });
         Consumers.registered(consumer).onSuccess(v -> message.reply(

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.messagingnode.client.MessagingClient;
 import dev.messagingnode.exchange.Failure;
 import dev.messagingnode.exchange.MessagingException;
+import dev.messagingnode.exchange.Registration;
 import dev.messagingnode.testing.LocalNode;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
@@ -271,5 +272,25 @@ class ChunkedResponseTest {
         for (int i = 0; i < 4; i++) {
             await(writes.get(i));
         }
+    }
+
+    @Test
+    void aServiceThatUnregistersEndsItsOpenStreamsWithAnErrorFrame() {
+        exchange();
+        // A service that writes one chunk and then goes quiet, as a node going down would.
+        Registration service = client.register("files", req -> {
+            ChunkedResponse out = req.stream();
+            serviceSide.set(out);
+            out.write(Buffer.buffer("first"));
+        });
+        await(service.attached());
+        Reply reply = await(client.call("files", "t", Buffer.buffer("get"), RequestOptions.DEFAULT));
+        List<String> chunks = new CopyOnWriteArrayList<>();
+        reply.stream().handler(b -> chunks.add(b.toString()));
+        await().until(() -> chunks.size() == 1);
+        await(service.unregister());
+        MessagingException failure = awaitFailure(reply.stream().completion());
+        assertThat(failure.failure()).isEqualTo(Failure.SERVICE_FAILED);
+        assertThat(failure).hasMessageContaining("the service unregistered");
     }
 }
