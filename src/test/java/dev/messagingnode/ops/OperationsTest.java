@@ -72,6 +72,17 @@ class OperationsTest {
         service.unregister();
     }
 
+    @Test
+    void readinessNamesAConfiguredExchangeThatRunsNowhere() {
+        given().delete("/exchanges/test-ready").then().statusCode(204);
+        given().get("/q/health/ready").then().statusCode(503)
+            .body("checks.find { it.name == 'messaging-exchanges' }.status", equalTo("DOWN"))
+            .body("checks.find { it.name == 'messaging-exchanges' }.data.missing", equalTo("test-ready"));
+        given().get("/q/health/live").then().statusCode(200); // a missing exchange is no reason to restart
+        given().body("{\"pattern\":\"pubsub\"}").put("/exchanges/test-ready").then().statusCode(201);
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
     private static double value(String series, String exchange) {
         String scrape = given().get("/q/metrics").asString();
         Matcher m = Pattern.compile("(?m)^" + series + "\\{[^}]*exchange=\"" + exchange + "\"[^}]*} (\\S+)$")
