@@ -2,6 +2,8 @@ package dev.messagingnode.rpc;
 
 import dev.messagingnode.exchange.Failure;
 import dev.messagingnode.exchange.MessagingException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -49,7 +51,13 @@ public final class ChunkedResponse implements WriteStream<Buffer> {
     private Runnable onFinished = () -> { };
     private final io.vertx.core.Context context;
 
-    ChunkedResponse(Vertx vertx, String inbox, long requestId, RpcOptions options) {
+    /**
+     * Bytes of chunks sent, per exchange. Chunks go straight to the requester, never through the exchange, so the
+     * series lives in the process-wide registry (Quarkus binds its Prometheus registry there; elsewhere a no-op).
+     */
+    private final Counter chunkBytes;
+
+    ChunkedResponse(Vertx vertx, String inbox, long requestId, RpcOptions options, String exchange) {
         this.vertx = vertx;
         this.inbox = inbox;
         this.requestId = requestId;
@@ -58,6 +66,8 @@ public final class ChunkedResponse implements WriteStream<Buffer> {
         this.idleMs = options.streamIdleTimeout().toMillis();
         this.transport = Transport.of(vertx);
         this.context = vertx.getOrCreateContext();
+        this.chunkBytes = Metrics.globalRegistry.counter("messaging.chunks.bytes", "exchange", exchange, "pattern",
+            RequestResponsePattern.NAME);
     }
 
     /** Called once when the stream is over, whichever way (ended, failed, cancelled by the requester). */
@@ -92,6 +102,7 @@ public final class ChunkedResponse implements WriteStream<Buffer> {
             return MessagingException.failed(Failure.OVER_CAPACITY, "chunk-window=" + window
                 + " chunks are waiting for credit and as many are queued; wait for the drain handler");
         }
+        chunkBytes.increment(data.length());
         Promise<Void> written = Promise.promise();
         ChunkFrame frame = new ChunkFrame(requestId, ChunkFrame.Kind.DATA, seq++, window, idleMs, data, null);
         queue.add(new Pending(frame, written));

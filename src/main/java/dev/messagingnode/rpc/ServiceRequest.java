@@ -79,7 +79,8 @@ public final class ServiceRequest {
      */
     public ChunkedResponse stream() {
         answer(ReplyFrame.stream(origin.requestId(), envelope.reply(Buffer.buffer())));
-        ChunkedResponse response = new ChunkedResponse(vertx, origin.inbox(), origin.requestId(), origin.options());
+        ChunkedResponse response = new ChunkedResponse(vertx, origin.inbox(), origin.requestId(), origin.options(),
+            envelope.exchange());
         streams.track(response);
         return response;
     }

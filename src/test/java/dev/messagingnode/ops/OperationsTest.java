@@ -70,6 +70,18 @@ class OperationsTest {
         assertThat(node("messaging_directory_exchanges")).isGreaterThanOrEqualTo(2);
         given().delete("/parties/" + worker).then().statusCode(204);
         service.unregister();
+
+        given().body("{\"pattern\":\"request-response\"}").put("/exchanges/metrics-chunks").then().statusCode(201);
+        Registration chunks = client.register("metrics-chunks", req -> {
+            var out = req.stream();
+            out.write(Buffer.buffer("12345"));
+            out.write(Buffer.buffer("678"));
+            out.end();
+        });
+        await().until(() -> chunks.state() == Registration.State.ATTACHED);
+        given().body("x").post("/exchanges/metrics-chunks/requests").then().statusCode(200).body(equalTo("12345678"));
+        assertThat(value("messaging_chunks_bytes_total", "metrics-chunks")).isEqualTo(8);
+        chunks.unregister();
     }
 
     @Test
