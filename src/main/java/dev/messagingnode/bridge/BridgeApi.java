@@ -102,24 +102,23 @@ final class BridgeApi {
     }
 
     private Future<JsonObject> answer(BridgeConnection c, JsonObject b) {
-        String id = text(b, "dialogue");
-        Runnable owned = c.forget("dialogue:" + id);
-        Reply question = dialogues.remove(id);
-        if (owned == null || question == null) {
-            throw new MessagingException(Failure.NOT_FOUND, "no open dialogue '" + id + "' on this connection");
-        }
+        Reply question = takeDialogue(c, text(b, "dialogue"));
         String replyTo = replyTo(b, false);
         return question.answer(MessageJson.message(b)).map(next -> describe(c, next, replyTo));
     }
 
     private Future<JsonObject> endDialogue(BridgeConnection c, JsonObject b) {
-        String id = text(b, "dialogue");
+        return takeDialogue(c, text(b, "dialogue")).end().map(v -> new JsonObject());
+    }
+
+    /** The open question of a dialogue this connection holds, taken out: each is answered or ended once. */
+    private Reply takeDialogue(BridgeConnection c, String id) {
         Runnable owned = c.forget("dialogue:" + id);
         Reply question = dialogues.remove(id);
         if (owned == null || question == null) {
             throw new MessagingException(Failure.NOT_FOUND, "no open dialogue '" + id + "' on this connection");
         }
-        return question.end().map(v -> new JsonObject());
+        return question;
     }
 
     private JsonObject describe(BridgeConnection c, Reply reply, String replyTo) {

@@ -1,5 +1,6 @@
 package dev.messagingnode.rpc;
 
+import dev.messagingnode.exchange.AttachedParty;
 import dev.messagingnode.exchange.Attachment;
 import dev.messagingnode.exchange.Failure;
 import dev.messagingnode.exchange.MessagingException;
@@ -26,47 +27,24 @@ public final class RpcService {
     public static Registration register(Vertx vertx, String exchange, Handler<ServiceRequest> handler) {
         RpcFrames.install(vertx);
         ServiceStreams streams = new ServiceStreams();
-        Registration attachment = new Attachment(vertx, exchange, RequestResponseExchange.SERVICE_ROLE,
-            new JsonObject(), message -> serve(vertx, message, handler, streams), true).start();
+        Attachment attachment = new Attachment(vertx, exchange, RequestResponseExchange.SERVICE_ROLE,
+            new JsonObject(), message -> serve(vertx, message, handler, streams), true);
+        attachment.start();
         return new ServiceRegistration(attachment, streams);
     }
 
     /** The attachment, whose unregistering also ends the service's open streams with an error frame. */
-    private record ServiceRegistration(Registration attachment, ServiceStreams streams) implements Registration {
-        @Override
-        public String exchange() {
-            return attachment.exchange();
-        }
+    private static final class ServiceRegistration extends AttachedParty {
+        private final ServiceStreams streams;
 
-        @Override
-        public String id() {
-            return attachment.id();
-        }
-
-        @Override
-        public State state() {
-            return attachment.state();
-        }
-
-        @Override
-        public Future<Void> attached() {
-            return attachment.attached();
-        }
-
-        @Override
-        public Registration stateHandler(Handler<State> handler) {
-            attachment.stateHandler(handler);
-            return this;
-        }
-
-        @Override
-        public String detachedReason() {
-            return attachment.detachedReason();
+        ServiceRegistration(Attachment attachment, ServiceStreams streams) {
+            super(attachment);
+            this.streams = streams;
         }
 
         @Override
         public Future<Void> unregister() {
-            return attachment.unregister().eventually(() -> streams.failAll("the service unregistered"
+            return super.unregister().eventually(() -> streams.failAll("the service unregistered"
                 + " (its node may be shutting down) before the stream ended"));
         }
     }
