@@ -3,6 +3,7 @@ package dev.messagingnode.demo;
 import dev.messagingnode.client.MessagingClient;
 import dev.messagingnode.config.MessagingConfig;
 import dev.messagingnode.rpc.ChunkedResponse;
+import dev.messagingnode.rpc.ServiceRequest;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.buffer.Buffer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,6 +29,44 @@ public class DemoServices {
         });
         client.register("demo-greeter", req -> req.ask(Buffer.buffer("What is your name?"))
             .onSuccess(answer -> answer.reply(Buffer.buffer("Hello, " + answer.message() + "!"))));
+        client.register("demo-blob", DemoServices::blob);
+    }
+
+    /**
+     * "TOTAL CHUNK": streams TOTAL bytes of 'x' as CHUNK-byte chunks (the bench command's chunked workload). Bounded:
+     * at most 16 GiB per request, chunks within the exchange's max-chunk-bytes.
+     */
+    private static void blob(ServiceRequest req) {
+        String[] parts = req.message().toString().trim().split("\\s+");
+        long total;
+        int chunk;
+        try {
+            total = Long.parseLong(parts[0]);
+            chunk = Integer.parseInt(parts[1]);
+        } catch (RuntimeException e) {
+            req.fail("send \"TOTAL CHUNK\" in bytes, e.g. \"268435456 1048576\"");
+            return;
+        }
+        if (total < 0 || total > (16L << 30) || chunk < 1) {
+            req.fail("TOTAL must be 0..16 GiB and CHUNK at least 1 byte");
+            return;
+        }
+        Buffer data = Buffer.buffer("x".repeat(chunk));
+        writeBlob(req.stream(), data, total);
+    }
+
+    private static void writeBlob(ChunkedResponse out, Buffer data, long left) {
+        while (left > 0 && !out.writeQueueFull()) {
+            Buffer piece = left >= data.length() ? data : data.slice(0, (int) left);
+            left -= piece.length();
+            out.write(piece);
+        }
+        if (left == 0) {
+            out.end();
+        } else {
+            long remaining = left;
+            out.drainHandler(v -> writeBlob(out, data, remaining));
+        }
     }
 
     private static void writeCount(ChunkedResponse out, int i, int n) {

@@ -49,6 +49,18 @@ class DemoServicesTest {
     }
 
     @Test
+    void blobStreamsTotalBytesInChunksAndRefusesNonsense() {
+        Reply reply = call("demo-blob", "10 4");
+        List<String> chunks = new CopyOnWriteArrayList<>();
+        reply.stream().handler(b -> chunks.add(b.toString()));
+        await(reply.stream().completion());
+        assertThat(chunks).containsExactly("xxxx", "xxxx", "xx");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> await(client.call("demo-blob",
+            Buffer.buffer("lots")))))
+            .hasMessageContaining("TOTAL CHUNK");
+    }
+
+    @Test
     void countStreamsNumberedChunks() {
         Reply reply = call("demo-count", "3");
         List<String> chunks = new CopyOnWriteArrayList<>();

@@ -19,7 +19,7 @@ class PackagedNodeIT {
         try (NodeProcess node = NodeProcess.start("embedded-default", Map.of())) {
             node.awaitReady(START);
             String health = node.get("/q/health/ready").body();
-            assertThat(health).contains("\"status\": \"UP\"").contains("\"running\": 7");
+            assertThat(health).contains("\"status\": \"UP\"").contains("\"running\": 8");
             assertThat(node.log()).contains("exchange demo-echo (request-response) started")
                 .contains("exchange demo-events (pubsub) started").contains("exchange demo-logs (sink) started")
                 .contains("exchange demo-jobs (tasks) started");
@@ -37,7 +37,7 @@ class PackagedNodeIT {
             "MESSAGING_EXCHANGES_ENV_JOBS_OPTIONS_MAX_QUEUED", "5",
             "MESSAGING_EXCHANGES_DEMO_ECHO_OPTIONS_REQUEST_TIMEOUT", "3s"))) {
             node.awaitReady(START);
-            assertThat(node.get("/q/health/ready").body()).contains("\"running\": 8");
+            assertThat(node.get("/q/health/ready").body()).contains("\"running\": 9");
             assertThat(node.log()).contains("exchange env-jobs (tasks) started");
         }
     }
