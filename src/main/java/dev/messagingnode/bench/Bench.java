@@ -89,8 +89,17 @@ public final class Bench {
         }
         measurement.awaitEnd(workload);
         Thread.sleep(200); // let the last operations land
-        return measurement.result(workload, runMs, parameters);
+        JsonObject result = measurement.result(workload, runMs, parameters);
+        for (String name : created) {
+            // what a run leaves queued must not feed the next run
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + host + ":"
+                + number("http-port", 8080) + "/exchanges/" + name)).timeout(Duration.ofSeconds(10)).DELETE().build(),
+                HttpResponse.BodyHandlers.discarding());
+        }
+        return result;
     }
+
+    private final java.util.List<String> created = new java.util.ArrayList<>();
 
     // ---- workloads ------------------------------------------------------------------------------------------
 
@@ -323,6 +332,7 @@ public final class Bench {
         if (r.statusCode() != 200 && r.statusCode() != 201) {
             throw new IllegalStateException("cannot create exchange " + name + ": " + r.statusCode() + " " + r.body());
         }
+        created.add(name);
         return name;
     }
 

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Side by side: the node, RabbitMQ and NATS on this machine, on 127.0.0.1, the same workloads, alternating runs,
+# REPS repetitions (default 3), medians and ratios. Installs rabbitmq-server and nats-server from Debian's packages
+# when missing (needs root), the clients come from Maven Central (amqp-client, jnats). Every server it starts is
+# stopped at the end, whatever happens; nothing else is touched. Not part of ./mvnw verify.
+#   bench/compare.sh            # all of it, ~10 minutes on 2 cores
+#   REPS=1 DURATION=3s bench/compare.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPS="${REPS:-3}"
+WARMUP="${WARMUP:-2s}"
+DURATION="${DURATION:-5s}"
+OUT=target/bench
+WORK="$(mktemp -d /tmp/messaging-bench.XXXXXX)"
+mkdir -p "$OUT"
+RESULTS="$OUT/results.jsonl"
+: > "$RESULTS"
+
+# ---- prerequisites ----------------------------------------------------------------------------------------------
+missing=()
+command -v rabbitmq-server >/dev/null || missing+=(rabbitmq-server)
+command -v nats-server >/dev/null || missing+=(nats-server)
+if [ ${#missing[@]} -gt 0 ]; then apt-get install -y -q "${missing[@]}"; fi
+./mvnw -q -B package -DskipTests
+./mvnw -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+CP="target/classes:target/test-classes:$(cat target/bench.classpath)"
+
+# ---- servers (each stopped by the trap) --------------------------------------------------------------------------
+PIDS=()
+EPMD_WAS_RUNNING=$(pgrep -x epmd >/dev/null && echo yes || echo no)
+BEAMS_BEFORE=" $(pgrep -d ' ' -x beam.smp || true) "
+export RABBITMQ_NODENAME=bench@localhost RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=25672 \
+  RABBITMQ_DIST_PORT=25673 RABBITMQ_MNESIA_BASE="$WORK/rabbitmq/mnesia" RABBITMQ_LOG_BASE="$WORK/rabbitmq/log" \
+  RABBITMQ_ENABLED_PLUGINS_FILE="$WORK/rabbitmq/enabled_plugins" RABBITMQ_CONFIG_FILE="$WORK/rabbitmq/rabbitmq" \
+  ERL_EPMD_ADDRESS=127.0.0.1
+stop_all() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  # the broker this script started: the beam.smp processes that were not there before
+  for p in $(pgrep -x beam.smp || true); do
+    case "$BEAMS_BEFORE" in *" $p "*) ;; *) kill "$p" 2>/dev/null || true ;; esac
+  done
+  if [ "$EPMD_WAS_RUNNING" = no ]; then pkill -x epmd 2>/dev/null || true; fi
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap stop_all EXIT
+
+start_node() { # name http bridge [cluster port] [seeds]
+  local env=(QUARKUS_HTTP_PORT="$2" QUARKUS_HTTP_HOST=127.0.0.1 MESSAGING_BRIDGE_TCP_PORT="$3" MESSAGING_BRIDGE_TCP_HOST=127.0.0.1
+    QUARKUS_SHUTDOWN_DELAY=0s)
+  if [ -n "${4:-}" ]; then env+=(MESSAGING_CLUSTER_ENABLED=true MESSAGING_CLUSTER_NAME=bench MESSAGING_CLUSTER_NODE_NAME="$1"
+    MESSAGING_CLUSTER_BIND_PORT="$4" MESSAGING_CLUSTER_SEEDS="$5"); fi
+  env "${env[@]}" java -Xmx1g -XX:+UseParallelGC -Djava.net.preferIPv4Stack=true -jar target/quarkus-app/quarkus-run.jar \
+    > "$OUT/$1.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 300); do curl -sf -o /dev/null "http://127.0.0.1:$2/q/health/ready" && return 0; sleep 0.1; done
+  echo "node $1 did not become ready" >&2; exit 1
+}
+
+chmod 755 "$WORK"   # the broker runs as the rabbitmq user when started by root
+mkdir -p "$WORK/rabbitmq" "$WORK/nats"
+echo "[]." > "$WORK/rabbitmq/enabled_plugins"
+[ "$(id -u)" = 0 ] && chown -R rabbitmq:rabbitmq "$WORK/rabbitmq"
+(HOME="$WORK/rabbitmq" rabbitmq-server > "$OUT/rabbitmq.log" 2>&1 &)
+cat > "$WORK/nats/nats.conf" <<CONF
+listen: 127.0.0.1:24222
+max_payload: 8MB
+jetstream { store_dir: "$WORK/nats/js", max_memory_store: 1GB }
+CONF
+nats-server -c "$WORK/nats/nats.conf" > "$OUT/nats.log" 2>&1 &
+PIDS+=($!)
+start_node solo 28080 27000
+rabbit_up() { (exec 3<>/dev/tcp/127.0.0.1/25672) 2>/dev/null; }
+for _ in $(seq 1 300); do rabbit_up && break; sleep 0.2; done
+rabbit_up || { echo "RabbitMQ did not start:" >&2; tail -5 "$OUT/rabbitmq.log" >&2; exit 1; }
+sleep 2
+
+# ---- runs ---------------------------------------------------------------------------------------------------------
+W=( "W1 rpc, 128 B, in-flight 1|rpc --in-flight=1 --size=128"
+    "W1 rpc, 128 B, in-flight 64|rpc --in-flight=64 --size=128"
+    "W2 pubsub, 1 pub, 4 subs, 128 B|pubsub --publishers=1 --subscribers=4 --size=128"
+    "W3 tasks, 1 producer, 3 workers, prefetch 10, 1 KiB|tasks --producers=1 --workers=3 --prefetch=10 --size=1024"
+    "W4 chunked, 256 MiB in 1 MiB|chunked --total=268435456 --chunk=1048576" )
+common=(--warmup="$WARMUP" --duration="$DURATION" --format=json --quiet=1)
+record() { # label system json
+  if [ -z "$3" ]; then echo "$1 | $2 | FAILED (no result)" | tee -a "$OUT/failures.log"; return; fi
+  printf '{"label":"%s","system":"%s","result":%s}\n' "$1" "$2" "$3" >> "$RESULTS"
+  echo "$1 | $2 | $(echo "$3" | head -c 160)"
+}
+for rep in $(seq 1 "$REPS"); do
+  for w in "${W[@]}"; do
+    label="${w%%|*}"; args=(${w#*|})
+    record "$label (one node)" node "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.Bench "${args[@]}" --port=27000 --http-port=28080 "${common[@]}" 2>/dev/null | tail -1)"
+    record "$label (one node)" rabbitmq "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.PeerBench rabbitmq "${args[@]}" --port=25672 "${common[@]}" 2>/dev/null | tail -1)"
+    record "$label (one node)" nats "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.PeerBench nats "${args[@]}" --port=24222 "${common[@]}" 2>/dev/null | tail -1)"
+  done
+done
+
+# Two nodes: clients and services on node b's bridge, the exchange created on (and hosted by) node a.
+kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
+SEEDS=127.0.0.1:27800,127.0.0.1:27801
+start_node a 28081 27001 27800 "$SEEDS"
+start_node b 28082 27002 27801 "$SEEDS"
+sleep 3
+for rep in $(seq 1 "$REPS"); do
+  for w in "${W[@]}"; do
+    label="${w%%|*}"; args=(${w#*|})
+    record "$label (two nodes)" node "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.Bench "${args[@]}" --port=27002 --http-port=28081 "${common[@]}" 2>/dev/null | tail -1)"
+  done
+done
+
+java -cp "$CP" dev.messagingnode.bench.CompareReport "$RESULTS" | tee "$OUT/compare.md"

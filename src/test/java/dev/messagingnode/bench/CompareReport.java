@@ -1,0 +1,93 @@
+package dev.messagingnode.bench;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns the results of bench/compare.sh (one JSON line per run: label, system, and the bench result) into the
+ * markdown table of BENCHMARKS.md: per workload and metric, the median of the repetitions with their spread
+ * (min-max), and the ratio of the node's median to each peer's (above 1: the node does more, or for latencies, takes
+ * longer).
+ */
+public final class CompareReport {
+
+    private record Metric(String title, String unit, java.util.function.Function<JsonObject, Double> read) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, Map<String, List<JsonObject>>> byLabel = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(Path.of(args[0]))) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonObject run = new JsonObject(line);
+            byLabel.computeIfAbsent(run.getString("label"), k -> new LinkedHashMap<>())
+                .computeIfAbsent(run.getString("system"), k -> new ArrayList<>()).add(run.getJsonObject("result"));
+        }
+        StringBuilder out = new StringBuilder();
+        out.append("| workload | metric | node | RabbitMQ | NATS | node/RabbitMQ | node/NATS |\n");
+        out.append("| --- | --- | --- | --- | --- | --- | --- |\n");
+        for (var entry : byLabel.entrySet()) {
+            String label = entry.getKey();
+            for (Metric m : metrics(label)) {
+                double[] node = stats(entry.getValue().get("node"), m);
+                double[] rabbit = stats(entry.getValue().get("rabbitmq"), m);
+                double[] nats = stats(entry.getValue().get("nats"), m);
+                out.append("| ").append(label).append(" | ").append(m.title()).append(" (").append(m.unit())
+                    .append(") | ").append(cell(node)).append(" | ").append(cell(rabbit)).append(" | ")
+                    .append(cell(nats)).append(" | ").append(ratio(node, rabbit)).append(" | ")
+                    .append(ratio(node, nats)).append(" |\n");
+            }
+        }
+        System.out.print(out);
+    }
+
+    private static List<Metric> metrics(String label) {
+        List<Metric> list = new ArrayList<>();
+        if (label.contains("chunked")) {
+            list.add(new Metric("throughput", "MB/s", r -> r.getDouble("mbPerSecond")));
+            return list;
+        }
+        list.add(new Metric(label.contains("rpc") ? "round trips" : label.contains("pubsub") ? "deliveries"
+            : "acked", "/s", r -> r.getDouble("opsPerSecond")));
+        if (label.contains("in-flight 1")) {
+            list.add(new Metric("p50", "µs", r -> r.getJsonObject("latencyMicros").getDouble("p50")));
+            list.add(new Metric("p99", "µs", r -> r.getJsonObject("latencyMicros").getDouble("p99")));
+        }
+        return list;
+    }
+
+    /** median, min, max, count */
+    private static double[] stats(List<JsonObject> runs, Metric m) {
+        if (runs == null || runs.isEmpty()) {
+            return null;
+        }
+        double[] v = runs.stream().mapToDouble(r -> m.read().apply(r)).sorted().toArray();
+        double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return new double[] {median, v[0], v[v.length - 1], v.length};
+    }
+
+    private static String cell(double[] s) {
+        if (s == null) {
+            return "—";
+        }
+        return String.format(Locale.ROOT, "%s (%s–%s)", num(s[0]), num(s[1]), num(s[2]));
+    }
+
+    private static String ratio(double[] node, double[] peer) {
+        if (node == null || peer == null || peer[0] == 0) {
+            return "—";
+        }
+        return String.format(Locale.ROOT, "%.2f", node[0] / peer[0]);
+    }
+
+    private static String num(double v) {
+        return v >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+}
