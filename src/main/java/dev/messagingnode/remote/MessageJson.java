@@ -97,12 +97,29 @@ public final class MessageJson {
         return headers;
     }
 
+    /**
+     * The body as text when it is valid UTF-8, else null. ASCII, the common case (and the bench's chunks), takes
+     * the fast path: one scan and one copy into a compact Latin-1 string. Profiling the chunked bridge workload showed
+     * the general CharsetDecoder path (decode into a char[], then compact) at a third of the node's CPU.
+     */
     private static String utf8(byte[] bytes) {
+        if (isAscii(bytes)) {
+            return new String(bytes, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             return null;
         }
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }
