@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * bench/bench.sh rpc --clients=1 --in-flight=64 --size=128
- * bench/bench.sh pubsub --publishers=1 --subscribers=4 --size=128
+ * bench/bench.sh pubsub --publishers=1 --subscribers=4 --size=128 --keys=1
  * bench/bench.sh tasks --producers=1 --workers=3 --prefetch=10 --size=1024 --nack-ratio=0.01
  * bench/bench.sh sink --producers=2 --size=128
  * bench/bench.sh chunked --total=268435456 --chunk=1048576
@@ -143,10 +143,14 @@ public final class Bench {
                     .put("pattern", "bench.#").put("replyTo", address));
             });
         }
+        int keys = number("keys", 1);
+        long[] published = {0};
         for (int p = 0; p < number("publishers", 1); p++) {
             BridgeClient publisher = connect();
+            // keys > 1: publishes go round-robin over bench.k0 .. bench.k<keys-1> (all match the subscriptions)
             unconfirmedWindow(publisher, number("in-flight", 256), () -> publisher.request("messaging.api.publish",
-                new JsonObject().put("exchange", exchange).put("key", "bench.k").put("message", stamped(size))));
+                new JsonObject().put("exchange", exchange).put("key", "bench.k" + (published[0]++ % keys))
+                    .put("message", stamped(size))));
         }
     }
 
