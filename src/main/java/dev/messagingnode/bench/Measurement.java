@@ -56,10 +56,6 @@ final class Measurement {
         failures.incrementAndGet();
     }
 
-    long failures() {
-        return failures.get();
-    }
-
     /** Waits for the end of the run, printing the last second's rate to stderr. */
     void awaitEnd(String label) throws InterruptedException {
         long last = 0;

@@ -76,7 +76,7 @@ public class ClientRoutes {
                 } else if (rc.response().closed()) {
                     abandon(ar.result());
                 } else {
-                    writeReply(rc, ar.result(), tag);
+                    writeReply(rc, ar.result());
                 }
             }).onFailure(t -> Problems.fail(rc, t));
     }
@@ -90,7 +90,7 @@ public class ClientRoutes {
     @APIResponse(responseCode = "504", description = "the service did not answer in time")
     void answer(RoutingContext rc) {
         Reply question = dialogues.take(rc.pathParam("id"));
-        question.answer(Bodies.buffer(rc)).onSuccess(next -> writeReply(rc, next, question.tag()))
+        question.answer(Bodies.buffer(rc)).onSuccess(next -> writeReply(rc, next))
             .onFailure(t -> Problems.fail(rc, t));
     }
 
@@ -212,7 +212,7 @@ public class ClientRoutes {
         return edgeDrops.get();
     }
 
-    private void writeReply(RoutingContext rc, Reply reply, String tag) {
+    private void writeReply(RoutingContext rc, Reply reply) {
         try {
             ReplyWriter.write(rc, reply, dialogues);
         } catch (MessagingException e) {

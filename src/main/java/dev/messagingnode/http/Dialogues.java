@@ -42,8 +42,4 @@ final class Dialogues {
         }
         return question;
     }
-
-    int size() {
-        return open.size();
-    }
 }

@@ -4,7 +4,6 @@ import dev.messagingnode.exchange.MessagingException;
 import dev.messagingnode.remote.MessageJson;
 import dev.messagingnode.rpc.ChunkStream;
 import dev.messagingnode.rpc.Reply;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -95,9 +94,5 @@ final class ReplyWriter {
     static boolean acceptsEventStream(RoutingContext rc) {
         String accept = rc.request().getHeader("Accept");
         return accept != null && accept.contains("text/event-stream");
-    }
-
-    static Buffer body(Reply reply) {
-        return reply.message();
     }
 }

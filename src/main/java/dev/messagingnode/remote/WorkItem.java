@@ -32,10 +32,6 @@ public final class WorkItem {
             this.wireName = wireName;
         }
 
-        public String wireName() {
-            return wireName;
-        }
-
         public static Action of(String name) {
             for (Action a : values()) {
                 if (a.wireName.equals(name)) {

@@ -21,10 +21,6 @@ final class ServiceStreams {
         response.onFinished(() -> open.remove(response));
     }
 
-    int size() {
-        return open.size();
-    }
-
     /** Fails every open stream with {@code detail}; completes when each requester was told (or could not be). */
     Future<Void> failAll(String detail) {
         List<Future<Void>> told = new ArrayList<>();
