@@ -113,7 +113,8 @@ public class EventBusBridges {
             case SEND, PUBLISH, REGISTER -> {
                 JsonObject raw = event.getRawMessage();
                 JsonObject headers = raw == null ? null : raw.getJsonObject("headers");
-                if (checkToken && !authorized(headers)) {
+                Object authorization = headers == null ? null : headers.getValue("authorization");
+                if (checkToken && !auth.acceptsAuthorization(authorization)) {
                     event.complete(false);
                     return;
                 }
@@ -130,14 +131,6 @@ public class EventBusBridges {
             }
             default -> event.complete(true);
         }
-    }
-
-    private boolean authorized(JsonObject headers) {
-        Object value = headers == null ? null : headers.getValue("authorization");
-        if (!(value instanceof String s) || !s.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
-        }
-        return auth.matches(s.substring(7).trim());
     }
 
     private BridgeConnection connection(WriteStream<?> socket) {

@@ -43,16 +43,24 @@ public class ApiAuthFilter {
         return token.isEmpty() || MessageDigest.isEqual(token.get(), presented.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Whether an {@code Authorization} value ({@code Bearer <token>}) carries the token (null, another scheme: no). */
+    public boolean acceptsAuthorization(Object authorization) {
+        String token = bearer(authorization);
+        return token != null && matches(token);
+    }
+
+    private static String bearer(Object authorization) {
+        return authorization instanceof String s && s.regionMatches(true, 0, "Bearer ", 0, 7)
+            ? s.substring(7).trim() : null;
+    }
+
     public boolean required() {
         return token.isPresent();
     }
 
     private static String presented(RoutingContext rc) {
-        String header = rc.request().getHeader("Authorization");
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return header.substring(7).trim();
-        }
-        return rc.request().getParam("access_token");
+        String header = bearer(rc.request().getHeader("Authorization"));
+        return header != null ? header : rc.request().getParam("access_token");
     }
 
     private static boolean protectedPath(String path) {

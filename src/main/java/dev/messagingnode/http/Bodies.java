@@ -66,12 +66,14 @@ final class Bodies {
         return headers;
     }
 
-    /** Writes message headers back as {@code Messaging-Header-*} (and content-type as Content-Type). */
+    /**
+     * Writes message headers back as {@code Messaging-Header-*}, and content-type as Content-Type (bytes,
+     * {@code application/octet-stream}, when the message has none).
+     */
     static void writeHeaders(io.vertx.core.http.HttpServerResponse response, Map<String, String> headers) {
+        response.putHeader("Content-Type", headers.getOrDefault("content-type", "application/octet-stream"));
         headers.forEach((k, v) -> {
-            if (k.equals("content-type")) {
-                response.putHeader("Content-Type", v);
-            } else {
+            if (!k.equals("content-type")) {
                 response.putHeader("Messaging-Header-" + k, v);
             }
         });

@@ -121,7 +121,8 @@ public class ClientRoutes {
 
     @Route(path = "/exchanges/:name/subscribe", methods = HttpMethod.GET, produces = "text/event-stream")
     @Operation(summary = "Subscribe, as a stream of server-sent events", description = "Events: 'message' (JSON:"
-        + " key, tag, headers, message, dropped), 'attached' (again after exchange-down), 'exchange-down' (the subscription waits and comes"
+        + " key, tag, headers, message, dropped), 'attached' (again after exchange-down), 'exchange-down' (the"
+        + " subscription waits and comes"
         + " back by itself), 'closed' (the exchange cut a slow subscriber off). Deliveries the connection cannot"
         + " take (its write queue is full) are dropped and counted in 'dropped'.")
     @Parameter(name = "name", in = ParameterIn.PATH, required = true)

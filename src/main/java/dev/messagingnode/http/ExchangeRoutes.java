@@ -113,8 +113,7 @@ public class ExchangeRoutes {
         Transport transport = Transport.of(vertx);
         List<Future<Object>> deleted = new ArrayList<>();
         for (String host : entry.hosts()) {
-            String admin = host.equals(transport.node()) ? Addresses.ADMIN : Addresses.ADMIN + "@" + host;
-            deleted.add(transport.request(admin, new AdminFrame.Delete(entry.definition().name()), ADMIN_TIMEOUT_MS)
+            deleted.add(transport.request(on(transport, host, Addresses.ADMIN), new AdminFrame.Delete(entry.definition().name()), ADMIN_TIMEOUT_MS)
                 .recover(t -> t instanceof MessagingException m && m.failure() == Failure.NO_SUCH_EXCHANGE
                     ? Future.succeededFuture() : Future.failedFuture(t)));
         }
@@ -133,9 +132,7 @@ public class ExchangeRoutes {
         String name = entry.definition().name();
         List<Future<Object>> infos = new ArrayList<>();
         for (String host : entry.hosts()) {
-            String address = host.equals(transport.node()) ? Addresses.exchange(name)
-                : Addresses.exchange(name) + "@" + host;
-            infos.add(transport.request(address, new InfoFrame(name), INFO_TIMEOUT_MS));
+            infos.add(transport.request(on(transport, host, Addresses.exchange(name)), new InfoFrame(name), INFO_TIMEOUT_MS));
         }
         return Future.join(infos).transform(ar -> {
             JsonObject json = definitionJson(entry.definition()).put("hosts", new JsonArray(entry.hosts()));
@@ -155,6 +152,11 @@ public class ExchangeRoutes {
             }
             return Future.succeededFuture(json.put("parties", parties).put("depth", depth).put("nodes", nodes));
         });
+    }
+
+    /** {@code address} on node {@code host}: plain when it is this node, {@code address@host} otherwise. */
+    private static String on(Transport transport, String host, String address) {
+        return host.equals(transport.node()) ? address : address + "@" + host;
     }
 
     static ExchangeDefinition definition(String name, JsonObject body) {

@@ -28,18 +28,12 @@ final class ReplyWriter {
         switch (reply.kind()) {
             case MESSAGE -> {
                 Bodies.writeHeaders(response, reply.envelope().headers());
-                if (!response.headers().contains("Content-Type")) {
-                    response.putHeader("Content-Type", "application/octet-stream");
-                }
                 response.putHeader("Messaging-Reply", "message").end(reply.message());
             }
             case END -> response.putHeader("Messaging-Reply", "end").setStatusCode(204).end();
             case QUESTION -> {
                 String id = dialogues.hold(reply);
                 Bodies.writeHeaders(response, reply.envelope().headers());
-                if (!response.headers().contains("Content-Type")) {
-                    response.putHeader("Content-Type", "application/octet-stream");
-                }
                 response.putHeader("Messaging-Reply", "question").putHeader(DIALOGUE, id)
                     .putHeader("Location", "/dialogues/" + id)
                     .putHeader("Link", "</dialogues/" + id + "/answer>; rel=\"answer\"")
