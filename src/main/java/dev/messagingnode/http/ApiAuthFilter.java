@@ -12,6 +12,11 @@ import java.util.Optional;
  * Optional bearer-token authentication of the API and the SockJS bridge. Health, metrics and OpenAPI under
  * {@code /q/} stay open: Kubernetes probes and Prometheus carry no token. A browser cannot set headers on a
  * WebSocket, so {@code access_token} in the query (RFC 6750 §2.3) is taken as well.
+ *
+ * <p>The decision is taken on the {@link CanonicalPath} and is deny by default: with a token set, every path whose
+ * canonical form is not under {@code /q/} needs it, whatever route (or none) it would reach, so no other spelling of
+ * a protected path gets around it. A path with no single reading is refused with 400 before any route sees it,
+ * token or not.
  */
 @ApplicationScoped
 public class ApiAuthFilter {
@@ -24,7 +29,14 @@ public class ApiAuthFilter {
 
     @RouteFilter(100)
     void authenticate(RoutingContext rc) {
-        if (token.isEmpty() || !protectedPath(rc.request().path())) {
+        String path;
+        try {
+            path = CanonicalPath.of(rc.request().path());
+        } catch (CanonicalPath.Unreadable e) {
+            Problems.send(rc, Failure.INVALID, "the request path cannot be read: " + e.getMessage());
+            return;
+        }
+        if (token.isEmpty() || open(path)) {
             rc.next();
             return;
         }
@@ -63,8 +75,8 @@ public class ApiAuthFilter {
         return header != null ? header : rc.request().getParam("access_token");
     }
 
-    private static boolean protectedPath(String path) {
-        return path.startsWith("/exchanges") || path.startsWith("/parties") || path.startsWith("/dialogues")
-            || path.startsWith("/eventbus");
+    /** Health, metrics and OpenAPI: what probes and scrapers reach without a token. */
+    private static boolean open(String canonicalPath) {
+        return canonicalPath.startsWith("/q/");
     }
 }

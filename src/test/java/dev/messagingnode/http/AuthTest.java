@@ -14,6 +14,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +46,37 @@ class AuthTest {
         given().queryParam("access_token", "s3cret").get("/eventbus/info").then().statusCode(200);
         // Probes and scrapes carry no token.
         given().get("/q/health/live").then().statusCode(200);
+    }
+
+    /**
+     * Every other way of writing a protected path is refused without the token, before any route: sent on a raw
+     * socket, so that no client library normalizes the path on the way.
+     */
+    @Test
+    void everySpellingOfAProtectedPathNeedsTheToken() throws Exception {
+        List<String> spellings = List.of("/exchanges", "/%65xchanges", "/%65XCHANGES", "//exchanges", "/./exchanges",
+            "/x/../exchanges", "/q/../exchanges", "/q/%2e%2e/exchanges", "/q/%2E%2E/exchanges", "/exchanges/",
+            "/exchanges/demo-x/../test-rpc", "/%70arties/abc", "/p%61rties/abc/next", "/%64ialogues/x",
+            "/%65ventbus/info", "//eventbus/info", "/./eventbus/info", "/EXCHANGES", "/Exchanges/test-rpc",
+            "/exchanges;x=1", "/exchanges%3Bx", "/q/health/../../exchanges", "/q//../exchanges",
+            "/%2e/exchanges", "/exchanges/%74est-rpc/requests", "/eventbus/123/abc/xhr_send", "/nothing-here");
+        int port = io.restassured.RestAssured.port;
+        for (String method : List.of("GET", "PUT", "POST", "DELETE")) {
+            for (String path : spellings) {
+                assertThat(RawHttp.status(port, method, path, null))
+                    .as("%s %s without a token", method, path).isEqualTo(401);
+            }
+        }
+        // Nothing was created or deleted on the way.
+        given().header("Authorization", "Bearer s3cret").get("/exchanges/test-rpc").then().statusCode(200);
+        // Paths with no single reading are refused whatever the token.
+        for (String path : List.of("/exchanges%2ftest-rpc", "/exchanges%5ctest-rpc", "/exchanges\\test-rpc",
+            "/%zzexchanges", "/exchanges/%", "/exchanges/%c3%28", "/%00exchanges", "/../exchanges")) {
+            assertThat(RawHttp.status(port, "GET", path, "s3cret")).as("GET %s", path).isEqualTo(400);
+        }
+        // The open paths stay open, and the token still opens the rest.
+        assertThat(RawHttp.status(port, "GET", "/q/health/live", null)).isEqualTo(200);
+        assertThat(RawHttp.status(port, "GET", "//exchanges", "s3cret")).isEqualTo(200);
     }
 
     @Test
