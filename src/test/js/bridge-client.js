@@ -45,6 +45,26 @@ eb.onopen = async () => {
     console.log(JSON.stringify({ step: 'delivery', delivery }));
     if (delivery.tag !== 'js-sub' || delivery.key !== 'orders.eu' || JSON.parse(delivery.message).id !== 7) fail('bad delivery');
 
+    // Addresses belong to their connection: a second SockJS client registers the same address; each gets only
+    // its own pushes, and a replyTo a connection did not register is refused.
+    const other = new EventBus(url);
+    await new Promise((resolve) => { other.onopen = resolve; });
+    const otherGot = [];
+    other.registerHandler(inbox, {}, (err, msg) => { if (!err && msg.body.key) otherGot.push(msg.body); });
+    const denied = await new Promise((resolve) => other.send('messaging.api.subscribe',
+      { exchange: pubsubExchange, pattern: '#', replyTo: 'messaging.client.not-mine' }, {}, (err) => resolve(err)));
+    console.log(JSON.stringify({ step: 'unregistered replyTo', denied }));
+    if (!denied || denied.failureCode !== 4008) fail('a replyTo the connection did not register was accepted');
+    const again = new Promise((resolve) => eb.registerHandler(inbox, {}, (err, msg) => {
+      if (!err && msg.body.key === 'orders.us') resolve(msg.body);
+    }));
+    await request('messaging.api.publish', { exchange: pubsubExchange, key: 'orders.us', message: 'for the first only' });
+    await again;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    console.log(JSON.stringify({ step: 'isolation', otherGot: otherGot.length }));
+    if (otherGot.length !== 0) fail('a connection received pushes sent to another connection');
+    other.close();
+
     const workerInbox = 'messaging.client.js-worker-' + process.pid;
     const task = new Promise((resolve) => eb.registerHandler(workerInbox, {}, (err, msg) => {
       if (!err && msg.body.kind === 'task') resolve(msg.body);

@@ -16,46 +16,31 @@ import dev.messagingnode.rpc.Reply;
 import dev.messagingnode.rpc.RequestOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 
 /**
- * The JSON API that bridge clients use: one event-bus address per operation under {@code messaging.api.}, each
- * answered with a JSON reply or a failure whose code is the {@link Failure} wire code. Pushes to the client
- * (deliveries, work items, chunks) go to an address the client registered under {@code messaging.client.} and named
- * in its request as {@code replyTo}.
+ * The JSON API that bridge clients use: one operation per {@code messaging.api.*} address, each answered with a
+ * JSON reply or a failure whose code is the {@link Failure} wire code. The {@link BridgeProtocol} calls it directly
+ * (no event-bus hop). Pushes to the client (deliveries, work items, chunks, notices) go to an address the connection
+ * registered and named as {@code replyTo}, written by the {@link BridgeConnection} itself.
  */
 final class BridgeApi {
 
-    static final String PREFIX = "messaging.api.";
-    static final String CLIENT_PREFIX = "messaging.client.";
-    static final String CONNECTION_HEADER = "messaging-connection";
-
-    private final Vertx vertx;
     private final MessagingClient client;
     private final RemoteParties parties;
-    private final Map<String, BridgeConnection> connections;
     private final Map<String, Reply> dialogues = new ConcurrentHashMap<>();
-    private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+    private final Map<String, BiFunction<BridgeConnection, JsonObject, Future<JsonObject>>> operations = new HashMap<>();
 
-    BridgeApi(Vertx vertx, MessagingClient client, RemoteParties parties, Map<String, BridgeConnection> connections) {
-        this.vertx = vertx;
+    BridgeApi(MessagingClient client, RemoteParties parties) {
         this.client = client;
         this.parties = parties;
-        this.connections = connections;
-    }
-
-    void install() {
         on("request", this::request);
         on("answer", this::answer);
         on("end-dialogue", this::endDialogue);
@@ -72,8 +57,27 @@ final class BridgeApi {
         on("unregister", (c, b) -> closeOwned(c, "party:", text(b, "party")));
     }
 
-    void uninstall() {
-        consumers.forEach(MessageConsumer::unregister);
+    /** Calls one operation for connection {@code c}; every refusal comes back as a failed future. */
+    Future<JsonObject> call(String operation, BridgeConnection c, JsonObject body) {
+        BiFunction<BridgeConnection, JsonObject, Future<JsonObject>> handler = operations.get(operation);
+        if (handler == null) {
+            return MessagingException.failed(Failure.INVALID, "access_denied: no operation '" + operation + "'; one"
+                + " of " + String.join(", ", new java.util.TreeSet<>(operations.keySet())));
+        }
+        try {
+            return handler.apply(c, body);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    /** A publish with no confirmation ({@code publish} frame type): only a refusal comes back. */
+    Future<Integer> publishUnconfirmed(JsonObject b) {
+        try {
+            return client.publish(text(b, "exchange"), text(b, "key"), MessageJson.message(b), MessageJson.headers(b));
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
     }
 
     // ---- request-response ---------------------------------------------------------------------------------
@@ -81,7 +85,7 @@ final class BridgeApi {
     private Future<JsonObject> request(BridgeConnection c, JsonObject b) {
         String exchange = text(b, "exchange");
         String tag = optionalText(b, "tag");
-        String replyTo = replyTo(b, false);
+        String replyTo = replyTo(c, b, false);
         Long timeoutMs = b.getValue("timeoutMs") == null ? null : (long) integer(b, "timeoutMs", 0);
         RequestOptions options = new RequestOptions(timeoutMs == null ? null : Duration.ofMillis(timeoutMs),
             MessageJson.headers(b));
@@ -102,8 +106,8 @@ final class BridgeApi {
     }
 
     private Future<JsonObject> answer(BridgeConnection c, JsonObject b) {
+        String replyTo = replyTo(c, b, false);
         Reply question = takeDialogue(c, text(b, "dialogue"));
-        String replyTo = replyTo(b, false);
         return question.answer(MessageJson.message(b)).map(next -> describe(c, next, replyTo));
     }
 
@@ -155,28 +159,30 @@ final class BridgeApi {
         return json;
     }
 
-    /** Sends each chunk to the client; pauses the stream (so the service gets no credit) while the socket is full. */
+    /**
+     * Sends each chunk to the client. The stream pauses (its service gets no credit) while the connection's write
+     * queue is full and resumes when it drains: each stream on its own, so none starves another.
+     */
     private void pump(BridgeConnection c, ChunkStream stream, String replyTo, String id) {
         c.opened("stream:" + id, stream::cancel);
         long[] seq = {0};
-        stream.handler(chunk -> {
-            vertx.eventBus().send(replyTo, MessageJson.put(new JsonObject().put("stream", id).put("seq", seq[0]++),
-                chunk));
+        stream.handler(chunk -> c.execute(() -> {
+            c.push(replyTo, MessageJson.put(new JsonObject().put("stream", id).put("seq", seq[0]++), chunk));
             if (c.writeQueueFull()) {
                 stream.pause();
-                c.socket().drainHandler(v -> stream.resume());
+                c.whenWritable(stream::resume);
             }
-        });
-        stream.endHandler(v -> {
+        }));
+        stream.endHandler(v -> c.execute(() -> {
             c.forget("stream:" + id);
-            vertx.eventBus().send(replyTo, new JsonObject().put("stream", id).put("end", true).put("chunks", seq[0]));
-        });
-        stream.exceptionHandler(t -> {
+            c.push(replyTo, new JsonObject().put("stream", id).put("end", true).put("chunks", seq[0]));
+        }));
+        stream.exceptionHandler(t -> c.execute(() -> {
             c.forget("stream:" + id);
             MessagingException m = MessagingException.from(t, Failure.SERVICE_FAILED, "stream failed");
-            vertx.eventBus().send(replyTo, new JsonObject().put("stream", id).put("error",
+            c.push(replyTo, new JsonObject().put("stream", id).put("error",
                 new JsonObject().put("code", m.failure().code()).put("detail", m.detail())));
-        });
+        }));
     }
 
     // ---- publish-subscribe --------------------------------------------------------------------------------
@@ -184,17 +190,16 @@ final class BridgeApi {
     private Future<JsonObject> subscribe(BridgeConnection c, JsonObject b) {
         String exchange = text(b, "exchange");
         String pattern = text(b, "pattern");
-        String replyTo = replyTo(b, true);
+        String replyTo = replyTo(c, b, true);
         long[] edgeDropped = {0};
         Subscription[] self = new Subscription[1];
-        Subscription subscription = client.subscribe(exchange, pattern, optionalText(b, "tag"), d -> {
-            if (c.writeQueueFull()) {
+        Subscription subscription = client.subscribe(exchange, pattern, optionalText(b, "tag"), d -> c.execute(() -> {
+            JsonObject delivery = MessageJson.envelope(d.envelope()).put("subscription", self[0].id())
+                .put("key", d.key()).put("dropped", d.dropped() + edgeDropped[0]);
+            if (!c.deliver(replyTo, delivery)) {
                 edgeDropped[0]++;
-                return;
             }
-            vertx.eventBus().send(replyTo, MessageJson.envelope(d.envelope()).put("subscription", self[0].id())
-                .put("key", d.key()).put("dropped", d.dropped() + edgeDropped[0]));
-        });
+        }));
         self[0] = subscription;
         c.opened("subscription:" + subscription.id(), () -> {
             subscription.unregister();
@@ -206,7 +211,7 @@ final class BridgeApi {
             if (state == Registration.State.DETACHED || state == Registration.State.CLOSED) {
                 notice.put("reason", subscription.detachedReason());
             }
-            vertx.eventBus().send(replyTo, notice);
+            c.execute(() -> c.push(replyTo, notice));
         });
         return subscription.attached().map(v -> new JsonObject().put("subscription", subscription.id()))
             .recover(t -> {
@@ -221,9 +226,9 @@ final class BridgeApi {
 
     private Future<JsonObject> register(BridgeConnection c, JsonObject b) {
         RemoteRole role = RemoteRole.of(text(b, "role"));
-        String replyTo = replyTo(b, true);
+        String replyTo = replyTo(c, b, true);
         int limit = integer(b, role == RemoteRole.WORKER ? "prefetch" : "limit", role == RemoteRole.SERVICE ? 16 : 1);
-        Outlet outlet = (party, item) -> vertx.eventBus().send(replyTo, item.describe(party.id()));
+        Outlet outlet = (party, item) -> c.execute(() -> c.push(replyTo, item.describe(party.id())));
         RemoteParty party = parties.open(text(b, "exchange"), role, limit, outlet);
         c.opened("party:" + party.id(), () -> parties.close(party.id(), "the bridge connection closed"));
         return party.registration().attached().map(v -> new JsonObject().put("party", party.id()))
@@ -260,39 +265,15 @@ final class BridgeApi {
     // ---- plumbing -----------------------------------------------------------------------------------------
 
     private void on(String operation, BiFunction<BridgeConnection, JsonObject, Future<JsonObject>> handler) {
-        MessageConsumer<Object> consumer = vertx.eventBus().consumer(PREFIX + operation, m -> handle(m, handler));
-        consumers.add(consumer);
+        operations.put(operation, handler);
     }
 
-    private void handle(Message<Object> m, BiFunction<BridgeConnection, JsonObject, Future<JsonObject>> handler) {
-        try {
-            String connectionId = m.headers().get(CONNECTION_HEADER);
-            BridgeConnection c = connectionId == null ? null : connections.get(connectionId);
-            if (c == null) {
-                throw new MessagingException(Failure.INVALID, "messaging.api.* is for bridge connections; Java code"
-                    + " uses MessagingClient");
-            }
-            if (!(m.body() instanceof JsonObject body)) {
-                throw new MessagingException(Failure.INVALID, "the body must be a JSON object");
-            }
-            handler.apply(c, body).onComplete(ar -> {
-                if (ar.succeeded()) {
-                    m.reply(ar.result());
-                } else {
-                    fail(m, ar.cause());
-                }
-            });
-        } catch (RuntimeException e) {
-            fail(m, e);
-        }
-    }
-
-    private static void fail(Message<Object> m, Throwable t) {
-        MessagingException e = t instanceof MessagingException me ? me
+    /** What a failed operation tells the client: a MessagingException as it is, bad input as INVALID. */
+    static MessagingException failure(Throwable t) {
+        return t instanceof MessagingException me ? me
             : t instanceof ClassCastException || t instanceof IllegalArgumentException
                 ? new MessagingException(Failure.INVALID, String.valueOf(t.getMessage()))
                 : MessagingException.from(t, Failure.NO_SUCH_EXCHANGE, "no handler");
-        m.fail(e.failure().code(), e.detail());
     }
 
     private static String text(JsonObject b, String field) {
@@ -326,12 +307,8 @@ final class BridgeApi {
         return n.intValue();
     }
 
-    private static String replyTo(JsonObject b, boolean required) {
+    private static String replyTo(BridgeConnection c, JsonObject b, boolean required) {
         String replyTo = required ? text(b, "replyTo") : optionalText(b, "replyTo");
-        if (replyTo != null && !replyTo.startsWith(CLIENT_PREFIX)) {
-            throw new MessagingException(Failure.INVALID, "'replyTo' must be an address under " + CLIENT_PREFIX
-                + " that the client registered");
-        }
-        return replyTo;
+        return replyTo == null ? null : c.requireRegistered(replyTo);
     }
 }

@@ -3,35 +3,27 @@ package dev.messagingnode.bridge;
 import dev.messagingnode.client.MessagingClient;
 import dev.messagingnode.http.ApiAuthFilter;
 import dev.messagingnode.remote.RemoteParties;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.NetSocket;
-import io.vertx.core.streams.WriteStream;
-import io.vertx.ext.bridge.BaseBridgeEvent;
-import io.vertx.ext.bridge.BridgeOptions;
-import io.vertx.ext.bridge.PermittedOptions;
-import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Starts the TCP event bus bridge and mounts the SockJS one at {@code /eventbus}. Both let clients send only to
- * {@code messaging.api.*} (and answer replies) and register only under {@code messaging.client.*}. Every frame a
- * client sends is stamped with its connection's id (overwriting whatever the client put there), so the API knows
- * which connection opened what and closes it all when the connection goes.
+ * Starts the TCP event bus bridge and mounts the SockJS one at {@code /eventbus}: the stock bridge protocol on both,
+ * served by {@link BridgeProtocol} over {@link BridgeConnection}s. A client sends only to {@code messaging.api.*}
+ * and receives only on the {@code messaging.client.*} addresses its own connection registered.
  */
 @ApplicationScoped
 public class EventBusBridges {
@@ -41,52 +33,63 @@ public class EventBusBridges {
     private final Vertx vertx;
     private final BridgeConfig config;
     private final ApiAuthFilter auth;
-    private final Map<Object, BridgeConnection> bySocket = new ConcurrentHashMap<>();
-    private final Map<String, BridgeConnection> byId = new ConcurrentHashMap<>();
-    private final BridgeApi api;
-    private TcpEventBusBridge tcp;
+    private final BridgeConnections connections;
+    private final BridgeProtocol protocol;
+    private final Duration shutdownDelay;
+    private TcpBridgeServer tcp;
     private volatile int tcpPort = -1;
 
     public EventBusBridges(Vertx vertx, BridgeConfig config, ApiAuthFilter auth, MessagingClient client,
-                           RemoteParties parties) {
+                           RemoteParties parties,
+                           @ConfigProperty(name = "quarkus.shutdown.delay", defaultValue = "0s") Duration shutdownDelay) {
         this.vertx = vertx;
+        this.shutdownDelay = shutdownDelay;
         this.config = config;
         this.auth = auth;
-        this.api = new BridgeApi(vertx, client, parties, byId);
+        this.connections = new BridgeConnections(vertx, BridgeLimits.of(config), config.maxConnections());
+        this.protocol = new BridgeProtocol(new BridgeApi(client, parties), auth);
     }
 
     void mountSockJs(@Observes Router router) {
         if (!config.sockjs().enabled()) {
             return;
         }
-        SockJSBridgeOptions options = new SockJSBridgeOptions();
-        permit(options);
         // The HTTP auth filter has already checked the token on the SockJS session's requests.
-        router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(options,
-            event -> onEvent(event, event.socket(), false)));
+        router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions())
+            .socketHandler(this::sockJsConnected));
     }
 
     void onStart(@Observes @Priority(1500) StartupEvent event) throws Exception {
-        api.install();
+        connections.startSweeping();
         if (!config.tcp().enabled()) {
             return;
         }
-        BridgeOptions options = new BridgeOptions();
-        permit(options);
-        int port = config.tcp().port() == 0 ? freePort() : config.tcp().port();
-        tcp = TcpEventBusBridge.create(vertx, options, new NetServerOptions().setTcpNoDelay(true),
-            e -> onEvent(e, e.socket(), auth.required()));
-        tcp.listen(port, config.tcp().host()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        tcpPort = port;
-        LOG.infof("TCP event bus bridge listening on %s:%d", config.tcp().host(), port);
+        tcp = new TcpBridgeServer(vertx, connections, protocol, auth.required());
+        try {
+            tcpPort = tcp.listen(config.tcp().host(), config.tcp().port()).toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.error(e.getCause().getMessage());
+            throw (Exception) e.getCause();
+        }
+        LOG.infof("TCP event bus bridge listening on %s:%d", config.tcp().host(), tcpPort);
+    }
+
+    /**
+     * SIGTERM: the bridges keep serving through the shutdown delay (readiness is DOWN, clients move away), and
+     * close every connection just before it ends. Quarkus then waits for open HTTP requests, and a SockJS session is
+     * one: closed here, it no longer holds the exit up until the shutdown timeout.
+     */
+    void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
+        long closeInMs = Math.max(1, shutdownDelay.toMillis() - 250);
+        vertx.setTimer(closeInMs, id -> connections.closeAll("the node is shutting down"));
     }
 
     void onStop(@Observes ShutdownEvent event) {
         if (tcp != null) {
             tcp.close();
         }
-        byId.values().forEach(BridgeConnection::close);
-        api.uninstall();
+        connections.closeAll("the node is shutting down");
     }
 
     /** The TCP bridge's port, -1 when it is off. */
@@ -96,66 +99,26 @@ public class EventBusBridges {
 
     /** Open bridge connections (both bridges). */
     public int connections() {
-        return byId.size();
+        return connections.size();
     }
 
-    private static void permit(BridgeOptions options) {
-        options.addInboundPermitted(new PermittedOptions().setAddressRegex("messaging\\.api\\..+"))
-            .addOutboundPermitted(new PermittedOptions().setAddressRegex("messaging\\.client\\..+"));
-    }
-
-    private void onEvent(BaseBridgeEvent event, WriteStream<?> socket, boolean checkToken) {
-        switch (event.type()) {
-            case SOCKET_CLOSED -> {
-                closed(socket);
-                event.complete(true);
-            }
-            case SEND, PUBLISH, REGISTER -> {
-                JsonObject raw = event.getRawMessage();
-                JsonObject headers = raw == null ? null : raw.getJsonObject("headers");
-                Object authorization = headers == null ? null : headers.getValue("authorization");
-                if (checkToken && !auth.acceptsAuthorization(authorization)) {
-                    event.complete(false);
-                    return;
-                }
-                BridgeConnection c = connection(socket);
-                if (raw != null && event.type() != io.vertx.ext.bridge.BridgeEventType.REGISTER) {
-                    if (headers == null) {
-                        headers = new JsonObject();
-                        raw.put("headers", headers);
-                    }
-                    headers.remove("authorization");
-                    headers.put(BridgeApi.CONNECTION_HEADER, c.id());
-                }
-                event.complete(true);
-            }
-            default -> event.complete(true);
+    private void sockJsConnected(SockJSSocket socket) {
+        BridgeTransport transport = BridgeTransport.sockJs(vertx, socket);
+        BridgeConnection c = connections.open(transport);
+        if (c == null) {
+            transport.write(new io.vertx.core.json.JsonObject().put("type", "err").put("body", connections.refusal()));
+            socket.close();
+            return;
         }
-    }
-
-    private BridgeConnection connection(WriteStream<?> socket) {
-        return bySocket.computeIfAbsent(socket, s -> {
-            BridgeConnection c = new BridgeConnection(socket, config.maxPerConnection());
-            byId.put(c.id(), c);
-            if (socket instanceof NetSocket net) {
-                // The TCP bridge raises no SOCKET_CLOSED event; its socket tells us itself.
-                net.closeHandler(v -> closed(socket));
+        int max = connections.limits().maxFrameBytes();
+        socket.handler((Buffer frame) -> {
+            if (frame.length() > max) {
+                c.problem(FrameProblem.tooLarge(frame.length(), max));
+            } else {
+                protocol.handle(c, frame, false);
             }
-            return c;
         });
-    }
-
-    private void closed(WriteStream<?> socket) {
-        BridgeConnection c = bySocket.remove(socket);
-        if (c != null) {
-            byId.remove(c.id());
-            c.close();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        socket.closeHandler(v -> c.closed());
+        socket.exceptionHandler(t -> c.closeTransport());
     }
 }

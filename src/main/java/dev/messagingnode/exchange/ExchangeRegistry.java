@@ -35,6 +35,7 @@ public final class ExchangeRegistry {
 
     private volatile RegistryListener listener;
     private volatile CreationGuard guard = CreationGuard.ALLOW;
+    private volatile int maxExchanges = Integer.MAX_VALUE;
 
     public ExchangeRegistry(Vertx vertx, Patterns patterns, ExchangeContext context) {
         this.vertx = vertx;
@@ -62,6 +63,15 @@ public final class ExchangeRegistry {
     /** Told of every start and stop of an exchange here. */
     public ExchangeRegistry listener(RegistryListener listener) {
         this.listener = listener;
+        return this;
+    }
+
+    /**
+     * The most exchanges this node runs ({@code messaging.max-exchanges}): one more is refused with OVER_CAPACITY,
+     * so that neither memory nor the metrics page grows without bound.
+     */
+    public ExchangeRegistry maxExchanges(int max) {
+        this.maxExchanges = max;
         return this;
     }
 
@@ -107,6 +117,10 @@ public final class ExchangeRegistry {
                     return MessagingException.failed(Failure.CONFLICT, "exchange '" + definition.name()
                         + "' already exists as " + describe(existing.definition()) + "; asked for "
                         + describe(definition));
+                }
+                if (running.size() >= maxExchanges) {
+                    return MessagingException.failed(Failure.OVER_CAPACITY, "this node already runs "
+                        + maxExchanges + " exchanges (messaging.max-exchanges); delete one first");
                 }
                 ExchangePattern pattern = patterns.get(definition.pattern());
                 Object options = pattern.validate(definition);

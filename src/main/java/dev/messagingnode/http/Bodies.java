@@ -59,7 +59,8 @@ final class Bodies {
                 headers.put(name.substring(HEADER_PREFIX.length()), h.getValue());
             }
         });
-        String contentType = rc.request().getHeader("Content-Type");
+        String original = rc.get(RawBodyFilter.CONTENT_TYPE_KEY);
+        String contentType = original != null ? original : rc.request().getHeader("Content-Type");
         if (contentType != null) {
             headers.put("content-type", contentType);
         }

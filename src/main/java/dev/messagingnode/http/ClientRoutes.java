@@ -39,9 +39,12 @@ public class ClientRoutes {
     private final Vertx vertx;
     private final HttpApiConfig config;
     private final Dialogues dialogues;
+    private final LongLivedResponses longLived;
     private final AtomicLong edgeDrops = new AtomicLong();
 
-    public ClientRoutes(MessagingClient client, MessagingNode node, Vertx vertx, HttpApiConfig config) {
+    public ClientRoutes(MessagingClient client, MessagingNode node, Vertx vertx, HttpApiConfig config,
+                        LongLivedResponses longLived) {
+        this.longLived = longLived;
         this.client = client;
         this.node = node;
         this.vertx = vertx;
@@ -141,10 +144,12 @@ public class ClientRoutes {
         response.write(Sse.comment("subscribed to " + exchange + " with " + pattern));
         long[] seq = {0};
         long[] dropped = {0};
+        WriteStall stall = new WriteStall(vertx, response, config.writeStallTimeout(), "SSE subscription");
         Subscription subscription = client.subscribe(exchange, pattern, tag, delivery -> {
             if (response.writeQueueFull()) {
                 dropped[0]++;
                 edgeDrops.incrementAndGet();
+                stall.full(() -> { });
                 return;
             }
             JsonObject event = MessageJson.envelope(delivery.envelope()).put("key", delivery.key())
@@ -174,6 +179,8 @@ public class ClientRoutes {
             subscription.unregister();
             client.forget(subscription);
         });
+        longLived.track(rc, () -> response.end(Sse.event("closed", null,
+            new JsonObject().put("reason", "the node is shutting down"))));
         subscription.attached().onFailure(t -> {
             MessagingException m = MessagingException.from(t, Failure.INVALID, "subscription refused");
             response.end(Sse.event("error", null, Problems.of(m.failure(), m.detail(), null)));
@@ -215,7 +222,7 @@ public class ClientRoutes {
 
     private void writeReply(RoutingContext rc, Reply reply) {
         try {
-            ReplyWriter.write(rc, reply, dialogues);
+            ReplyWriter.write(rc, reply, dialogues, config.writeStallTimeout());
         } catch (MessagingException e) {
             Problems.fail(rc, e);
         }

@@ -69,6 +69,7 @@ public class ExchangeRoutes {
         ExchangeName.validate(name);
         JsonObject body = Bodies.json(rc);
         ExchangeDefinition definition = definition(name, body);
+        checkDeadLetterExchange(definition);
         boolean existed = node.directory().get(name).isPresent() || node.registry().isDefined(name);
         client.createExchange(definition).onSuccess(v -> rc.response().setStatusCode(existed ? 200 : 201)
                 .putHeader("Location", "/exchanges/" + name).putHeader("Content-Type", "application/json")
@@ -191,6 +192,25 @@ public class ExchangeRoutes {
             }
         }
         return new ExchangeDefinition(name, p, opts);
+    }
+
+    /**
+     * A dead-letter exchange must take tasks: a tasks or sink exchange. One that exists already is checked now;
+     * one that does not yet exist may be created later (the tasks exchange counts each dead task it cannot hand over
+     * in messaging_tasks_dead_letter_failed_total and logs it).
+     */
+    private void checkDeadLetterExchange(ExchangeDefinition definition) {
+        String dlx = definition.options().get("dead-letter-exchange");
+        if (dlx == null || !definition.pattern().equals("tasks")) {
+            return;
+        }
+        ExchangeName.validate(dlx);
+        node.directory().get(dlx).map(e -> e.definition().pattern())
+            .filter(p -> !p.equals("tasks") && !p.equals("sink"))
+            .ifPresent(p -> {
+                throw new MessagingException(Failure.INVALID, "option dead-letter-exchange names '" + dlx
+                    + "', a " + p + " exchange; it must name a tasks or sink exchange");
+            });
     }
 
     static JsonObject definitionJson(ExchangeDefinition d) {

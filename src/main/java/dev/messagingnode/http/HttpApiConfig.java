@@ -35,6 +35,10 @@ public interface HttpApiConfig {
     @WithDefault("10000")
     int maxDialogues();
 
+    /** A streaming response (chunked reply, SSE) whose client does not read for this long is cut off. */
+    @WithDefault("30s")
+    Duration writeStallTimeout();
+
     /** A comment line on idle SSE streams, so proxies do not close them. */
     @WithDefault("15s")
     Duration sseHeartbeat();

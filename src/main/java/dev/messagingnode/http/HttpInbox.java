@@ -96,7 +96,8 @@ final class HttpInbox implements Outlet {
         }
     }
 
-    private synchronized void timedOut(RoutingContext rc) {
+    /** The waiting poll {@code rc}, if still waiting, answers 204 now (its wait ran out, or the node stops). */
+    synchronized void timedOut(RoutingContext rc) {
         if (poller == rc) {
             poller = null;
             pollTimer = -1;

@@ -40,9 +40,12 @@ public class PartyRoutes {
     private final MessagingNode node;
     private final Vertx vertx;
     private final HttpApiConfig config;
+    private final LongLivedResponses longLived;
     private long sweeper = -1;
 
-    public PartyRoutes(RemoteParties parties, MessagingNode node, Vertx vertx, HttpApiConfig config) {
+    public PartyRoutes(RemoteParties parties, MessagingNode node, Vertx vertx, HttpApiConfig config,
+                       LongLivedResponses longLived) {
+        this.longLived = longLived;
         this.parties = parties;
         this.node = node;
         this.vertx = vertx;
@@ -117,7 +120,9 @@ public class PartyRoutes {
     void next(RoutingContext rc) {
         RemoteParty party = party(rc);
         Duration wait = Bodies.durationParam(rc, "wait", Duration.ZERO, config.maxPollWait());
-        inbox(party).poll(party, rc, wait);
+        HttpInbox inbox = inbox(party);
+        inbox.poll(party, rc, wait);
+        longLived.track(rc, () -> inbox.timedOut(rc));
     }
 
     @Route(path = "/parties/:id/items/:item/:action", methods = HttpMethod.POST)

@@ -7,6 +7,7 @@ import dev.messagingnode.rpc.Reply;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 
 /**
  * Writes a request-response reply as HTTP: a message as the body; a chunked response as a chunked-transfer body
@@ -20,7 +21,7 @@ final class ReplyWriter {
     private ReplyWriter() {
     }
 
-    static void write(RoutingContext rc, Reply reply, Dialogues dialogues) {
+    static void write(RoutingContext rc, Reply reply, Dialogues dialogues, Duration stallTimeout) {
         HttpServerResponse response = rc.response();
         if (reply.tag() != null) {
             response.putHeader(Bodies.TAG, reply.tag());
@@ -40,29 +41,42 @@ final class ReplyWriter {
                     .end(reply.message());
             }
             case STREAM -> {
+                WriteStall stall = new WriteStall(rc.vertx(), response, stallTimeout, "chunked reply");
                 if (acceptsEventStream(rc)) {
-                    streamAsEvents(response, reply.stream());
+                    streamAsEvents(response, reply.stream(), stall);
                 } else {
-                    streamChunked(response, reply.stream());
+                    streamChunked(response, reply.stream(), stall);
                 }
             }
         }
     }
 
     /**
-     * Pipes the chunks into the response: when the client reads slowly the socket's write queue fills, the pipe
-     * pauses the stream, the service stops getting credit. A failure cuts the connection so that the client sees an
-     * incomplete body rather than a clean end.
+     * Writes the chunks into the response: when the client reads slowly the socket's write queue fills, the stream
+     * pauses, the service stops getting credit. A failure cuts the connection so that the client sees an incomplete
+     * body rather than a clean end. A client that goes away cancels the stream.
      */
-    private static void streamChunked(HttpServerResponse response, ChunkStream stream) {
+    private static void streamChunked(HttpServerResponse response, ChunkStream stream, WriteStall stall) {
         response.setChunked(true).putHeader("Messaging-Reply", "stream")
             .putHeader("Content-Type", "application/octet-stream");
         response.closeHandler(v -> stream.cancel());
-        stream.pipe().endOnFailure(false).to(response).onFailure(t -> response.reset());
+        stream.handler(chunk -> {
+            response.write(chunk);
+            if (response.writeQueueFull()) {
+                stream.pause();
+                stall.full(stream::resume);
+            }
+        });
+        stream.endHandler(v -> response.end());
+        stream.exceptionHandler(t -> {
+            if (!response.closed()) {
+                response.reset();
+            }
+        });
     }
 
     /** Each chunk as an SSE {@code chunk} event (JSON, body as text or base64), then {@code end} or {@code error}. */
-    private static void streamAsEvents(HttpServerResponse response, ChunkStream stream) {
+    private static void streamAsEvents(HttpServerResponse response, ChunkStream stream, WriteStall stall) {
         response.setChunked(true).putHeader("Messaging-Reply", "stream").putHeader("Content-Type", "text/event-stream")
             .putHeader("Cache-Control", "no-cache");
         response.closeHandler(v -> stream.cancel());
@@ -72,7 +86,7 @@ final class ReplyWriter {
                 MessageJson.put(new JsonObject().put("seq", seq[0]++), chunk)));
             if (response.writeQueueFull()) {
                 stream.pause();
-                response.drainHandler(v -> stream.resume());
+                stall.full(stream::resume);
             }
         });
         stream.endHandler(v -> response.end(Sse.event("end", null, new JsonObject().put("chunks", seq[0]))));

@@ -57,7 +57,8 @@ public class MessagingNode {
             : new SingleNode(clusterConfig.nodeName().orElse("local"));
         this.configured = List.copyOf(ConfiguredExchanges.read(config, System.getenv()));
         Patterns patterns = StandardPatterns.all();
-        this.registry = new ExchangeRegistry(vertx, patterns, new ExchangeContext(meters));
+        this.registry = new ExchangeRegistry(vertx, patterns, new ExchangeContext(meters))
+            .maxExchanges(config.getOptionalValue("messaging.max-exchanges", Integer.class).orElse(1000));
         this.directory = new DirectoryService(vertx, cluster, registry, patterns::isSingleOwner).install();
         if (clusterConfig.enabled()) {
             // Before any client or exchange exists: they take the transport of their Vert.x instance.

@@ -54,6 +54,10 @@ public final class RoutingKeys {
                 what + " is " + key.length() + " characters long; at most " + MAX_LENGTH + " are allowed");
         }
         for (String w : words(key)) {
+            if (w.isEmpty()) {
+                throw new MessagingException(Failure.INVALID, what + " '" + key + "' has an empty word: words are"
+                    + " separated by single dots, with none at the start or the end");
+            }
             if (w.equals("*") || w.equals("#")) {
                 if (!pattern) {
                     throw new MessagingException(Failure.INVALID, "routing key '" + key

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Bound: at most {@code limit} items are held. For a worker that is its prefetch limit (the exchange never
  * sends more); for a sink consumer the exchange's consumer-prefetch bounds it; for a service, a request beyond the
- * limit fails at once with SERVICE_FAILED naming the bound, so an absent program cannot pile requests up.
+ * limit fails at once with SERVICE_FAILED naming the bound, so an absent program cannot pile requests up. A request
+ * whose client stopped waiting (TIMED_OUT) is let go: it stops counting and a late answer gets NOT_HELD.
  */
 public final class RemoteParty {
 
@@ -49,7 +50,7 @@ public final class RemoteParty {
         RemoteParty party = new RemoteParty(client, exchange, role, limit, outlet);
         party.registration = switch (role) {
             case SERVICE -> client.register(exchange, req -> {
-                if (party.held.size() >= limit) {
+                if (party.heldCount() >= limit) {
                     req.fail("the remote service already holds " + limit + " unanswered requests");
                     return;
                 }
@@ -104,19 +105,32 @@ public final class RemoteParty {
         return closed;
     }
 
-    /** Items handed out and not yet settled. */
+    /** Items handed out and not yet settled (requests whose client stopped waiting do not count). */
     public int heldCount() {
+        letGoOfExpired();
         return held.size();
     }
 
-    /** The held item with that id; NOT_HELD when it was settled, given back, or never existed. */
+    /** The held item with that id; NOT_HELD when it was settled, given back, timed out, or never existed. */
     public WorkItem item(long itemId) {
+        letGoOfExpired();
         WorkItem item = held.get(itemId);
         if (item == null) {
             throw new MessagingException(Failure.NOT_HELD, "party " + id + " holds no item " + itemId
                 + " (settled already, given back, or never handed out)");
         }
         return item;
+    }
+
+    /**
+     * Lets go of the requests whose client was told TIMED_OUT, checked whenever the held items are looked at (no
+     * timer per request). Only services hold requests.
+     */
+    private void letGoOfExpired() {
+        if (role == RemoteRole.SERVICE && !held.isEmpty()) {
+            long now = System.nanoTime();
+            held.values().removeIf(item -> item.expired(now));
+        }
     }
 
     /** Unregisters and gives back every held item: requests fail, tasks are nacked, sink batches stay unacked. */

@@ -154,6 +154,14 @@ public final class WorkItem {
         return Future.succeededFuture();
     }
 
+    /**
+     * A request whose client has stopped waiting (it was told TIMED_OUT): true once it is let go, so that it no
+     * longer counts against the party's limit and a late answer is refused with NOT_HELD.
+     */
+    boolean expired(long now) {
+        return kind == Kind.REQUEST && now - request.deadlineNanos() > 0 && settled.tryComplete();
+    }
+
     /** The remote program went away: give the work back. */
     void abandon(String why) {
         if (!settled.tryComplete()) {

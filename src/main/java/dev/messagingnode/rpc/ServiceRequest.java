@@ -26,6 +26,7 @@ public final class ServiceRequest {
     private final RequestFrame origin;
     private final Envelope envelope;
     private final ServiceStreams streams;
+    private final long deadlineNanos;
     private boolean answered;
 
     ServiceRequest(Vertx vertx, Message<?> message, RequestFrame origin, Envelope envelope, ServiceStreams streams) {
@@ -34,6 +35,17 @@ public final class ServiceRequest {
         this.origin = origin;
         this.envelope = envelope;
         this.streams = streams;
+        long timeoutMs = origin.timeoutMs() > 0 ? origin.timeoutMs()
+            : origin.options() != null ? origin.options().requestTimeout().toMillis() : Long.MAX_VALUE / 2_000_000L;
+        this.deadlineNanos = System.nanoTime() + timeoutMs * 1_000_000L;
+    }
+
+    /**
+     * When the client stops waiting for the first answer ({@link System#nanoTime()} scale): past it the client has
+     * been told TIMED_OUT and an answer goes nowhere, so whoever holds the request for a remote program lets go.
+     */
+    public long deadlineNanos() {
+        return deadlineNanos;
     }
 
     /** The client's request (first turn) or answer (later turns). */

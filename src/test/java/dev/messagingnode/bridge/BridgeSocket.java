@@ -36,6 +36,39 @@ final class BridgeSocket implements AutoCloseable {
         out.flush();
     }
 
+    /** Writes raw bytes, no length prefix (a hostile or confused client). */
+    void writeBytes(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** True when the node closed the connection: the next read finds its end (within the socket timeout). */
+    boolean closedByNode() throws IOException {
+        try {
+            read();
+            return false;
+        } catch (java.io.EOFException | java.net.SocketException e) {
+            return true;
+        }
+    }
+
+    /** The next frame, or null when none comes within {@code millis}. */
+    JsonObject readWithin(int millis) throws IOException {
+        int before = socket.getSoTimeout();
+        socket.setSoTimeout(millis);
+        try {
+            return read();
+        } catch (java.net.SocketTimeoutException e) {
+            return null;
+        } finally {
+            socket.setSoTimeout(before);
+        }
+    }
+
+    Socket socket() {
+        return socket;
+    }
+
     /** Sends {@code body} to {@code address} expecting a reply at {@code replyAddress}. */
     void send(String address, String replyAddress, JsonObject body) throws IOException {
         write(new JsonObject().put("type", "send").put("address", address).put("replyAddress", replyAddress)

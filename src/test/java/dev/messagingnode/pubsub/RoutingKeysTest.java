@@ -36,6 +36,14 @@ class RoutingKeysTest {
         assertThatThrownBy(() -> RoutingKeys.validatePattern(pattern)).isInstanceOf(MessagingException.class);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"a..b", ".a", "a.", ".", "a.*..b"})
+    void refusesEmptyWords(String key) {
+        assertThatThrownBy(() -> RoutingKeys.validateKey(key.replace("*", "x"))).isInstanceOfSatisfying(
+            MessagingException.class, e -> assertThat(e.detail()).contains("empty word"));
+        assertThatThrownBy(() -> RoutingKeys.validatePattern(key)).isInstanceOf(MessagingException.class);
+    }
+
     @Test
     void refusesKeysOver255Characters() {
         assertThatThrownBy(() -> RoutingKeys.validateKey("a".repeat(256))).hasMessageContaining("255");
