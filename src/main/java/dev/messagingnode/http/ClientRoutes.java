@@ -11,6 +11,7 @@ import dev.messagingnode.rpc.Reply;
 import dev.messagingnode.rpc.RequestOptions;
 import io.quarkus.vertx.web.Route;
 import io.quarkus.vertx.web.Route.HttpMethod;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -72,6 +73,7 @@ public class ClientRoutes {
         Duration timeout = Bodies.durationParam(rc, "timeout", null, Duration.ofHours(1));
         RequestOptions options = new RequestOptions(timeout, Bodies.headers(rc));
         String tag = Bodies.tag(rc);
+        Context http = Vertx.currentContext();
         client.request(exchange, tag == null ? UUID.randomUUID().toString() : tag, Bodies.buffer(rc), options,
             ar -> {
                 if (ar.failed()) {
@@ -79,7 +81,7 @@ public class ClientRoutes {
                 } else if (rc.response().closed()) {
                     abandon(ar.result());
                 } else {
-                    writeReply(rc, ar.result());
+                    writeReply(rc, ar.result(), http);
                 }
             }).onFailure(t -> Problems.fail(rc, t));
     }
@@ -93,7 +95,8 @@ public class ClientRoutes {
     @APIResponse(responseCode = "504", description = "the service did not answer in time")
     void answer(RoutingContext rc) {
         Reply question = dialogues.take(rc.pathParam("id"));
-        question.answer(Bodies.buffer(rc)).onSuccess(next -> writeReply(rc, next))
+        Context http = Vertx.currentContext();
+        question.answer(Bodies.buffer(rc)).onSuccess(next -> writeReply(rc, next, http))
             .onFailure(t -> Problems.fail(rc, t));
     }
 
@@ -145,7 +148,13 @@ public class ClientRoutes {
         long[] seq = {0};
         long[] dropped = {0};
         WriteStall stall = new WriteStall(vertx, response, config.writeStallTimeout(), "SSE subscription");
-        Subscription subscription = client.subscribe(exchange, pattern, tag, delivery -> {
+        // Deliveries are written on the response's own event loop: only there is writeQueueFull() exact (a write
+        // from another thread is merely queued), so a client that does not read costs drops, not memory.
+        Context http = Vertx.currentContext();
+        Subscription subscription = client.subscribe(exchange, pattern, tag, delivery -> http.runOnContext(v -> {
+            if (response.closed()) {
+                return;
+            }
             if (response.writeQueueFull()) {
                 dropped[0]++;
                 edgeDrops.incrementAndGet();
@@ -155,7 +164,7 @@ public class ClientRoutes {
             JsonObject event = MessageJson.envelope(delivery.envelope()).put("key", delivery.key())
                 .put("dropped", delivery.dropped() + dropped[0]);
             response.write(Sse.event("message", String.valueOf(++seq[0]), event));
-        });
+        }));
         subscription.stateHandler(state -> {
             if (response.closed()) {
                 return;
@@ -220,9 +229,10 @@ public class ClientRoutes {
         return edgeDrops.get();
     }
 
-    private void writeReply(RoutingContext rc, Reply reply) {
+    /** {@code http}: the request's own event loop, where a streamed reply is written (see ReplyWriter). */
+    private void writeReply(RoutingContext rc, Reply reply, Context http) {
         try {
-            ReplyWriter.write(rc, reply, dialogues, config.writeStallTimeout());
+            ReplyWriter.write(rc, reply, dialogues, config.writeStallTimeout(), http);
         } catch (MessagingException e) {
             Problems.fail(rc, e);
         }

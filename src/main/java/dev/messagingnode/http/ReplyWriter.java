@@ -4,6 +4,7 @@ import dev.messagingnode.exchange.MessagingException;
 import dev.messagingnode.remote.MessageJson;
 import dev.messagingnode.rpc.ChunkStream;
 import dev.messagingnode.rpc.Reply;
+import io.vertx.core.Context;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -21,7 +22,7 @@ final class ReplyWriter {
     private ReplyWriter() {
     }
 
-    static void write(RoutingContext rc, Reply reply, Dialogues dialogues, Duration stallTimeout) {
+    static void write(RoutingContext rc, Reply reply, Dialogues dialogues, Duration stallTimeout, Context http) {
         HttpServerResponse response = rc.response();
         if (reply.tag() != null) {
             response.putHeader(Bodies.TAG, reply.tag());
@@ -43,60 +44,75 @@ final class ReplyWriter {
             case STREAM -> {
                 WriteStall stall = new WriteStall(rc.vertx(), response, stallTimeout, "chunked reply");
                 if (acceptsEventStream(rc)) {
-                    streamAsEvents(response, reply.stream(), stall);
+                    streamAsEvents(http, response, reply.stream(), stall);
                 } else {
-                    streamChunked(response, reply.stream(), stall);
+                    streamChunked(http, response, reply.stream(), stall);
                 }
             }
         }
     }
 
     /**
-     * Writes the chunks into the response: when the client reads slowly the socket's write queue fills, the stream
-     * pauses, the service stops getting credit. A failure cuts the connection so that the client sees an incomplete
-     * body rather than a clean end. A client that goes away cancels the stream.
+     * Writes the chunks into the response, one at a time: the next chunk is fetched only once the last one is in
+     * the connection's write queue and the queue has room, so a slow reader slows the service (no credit) and holds
+     * at most the exchange's chunk window. The writes happen on the response's own event loop, where the write
+     * queue's state is exact (a write from another thread is only queued, and the queue would look empty). A
+     * failure cuts the connection so that the client sees an incomplete body rather than a clean end; a client that
+     * goes away cancels the stream.
      */
-    private static void streamChunked(HttpServerResponse response, ChunkStream stream, WriteStall stall) {
+    private static void streamChunked(Context http, HttpServerResponse response, ChunkStream stream,
+                                      WriteStall stall) {
         response.setChunked(true).putHeader("Messaging-Reply", "stream")
             .putHeader("Content-Type", "application/octet-stream");
         response.closeHandler(v -> stream.cancel());
-        stream.handler(chunk -> {
+        stream.pause();
+        stream.handler(chunk -> http.runOnContext(v -> {
             response.write(chunk);
-            if (response.writeQueueFull()) {
-                stream.pause();
-                stall.full(stream::resume);
-            }
-        });
-        stream.endHandler(v -> response.end());
-        stream.exceptionHandler(t -> {
+            fetchWhenWritable(response, stream, stall);
+        }));
+        stream.endHandler(v -> http.runOnContext(x -> response.end()));
+        stream.exceptionHandler(t -> http.runOnContext(x -> {
             if (!response.closed()) {
                 response.reset();
             }
-        });
+        }));
+        stream.fetch(1);
     }
 
     /** Each chunk as an SSE {@code chunk} event (JSON, body as text or base64), then {@code end} or {@code error}. */
-    private static void streamAsEvents(HttpServerResponse response, ChunkStream stream, WriteStall stall) {
+    private static void streamAsEvents(Context http, HttpServerResponse response, ChunkStream stream,
+                                       WriteStall stall) {
         response.setChunked(true).putHeader("Messaging-Reply", "stream").putHeader("Content-Type", "text/event-stream")
             .putHeader("Cache-Control", "no-cache");
         response.closeHandler(v -> stream.cancel());
         long[] seq = {0};
-        stream.handler(chunk -> {
+        stream.pause();
+        stream.handler(chunk -> http.runOnContext(v -> {
             response.write(Sse.event("chunk", String.valueOf(seq[0]),
                 MessageJson.put(new JsonObject().put("seq", seq[0]++), chunk)));
-            if (response.writeQueueFull()) {
-                stream.pause();
-                stall.full(stream::resume);
-            }
-        });
-        stream.endHandler(v -> response.end(Sse.event("end", null, new JsonObject().put("chunks", seq[0]))));
-        stream.exceptionHandler(t -> {
+            fetchWhenWritable(response, stream, stall);
+        }));
+        stream.endHandler(v -> http.runOnContext(x ->
+            response.end(Sse.event("end", null, new JsonObject().put("chunks", seq[0])))));
+        stream.exceptionHandler(t -> http.runOnContext(x -> {
             MessagingException m = MessagingException.from(t, dev.messagingnode.exchange.Failure.SERVICE_FAILED,
                 "stream failed");
             if (!response.closed()) {
                 response.end(Sse.event("error", null, Problems.of(m.failure(), m.detail(), null)));
             }
-        });
+        }));
+        stream.fetch(1);
+    }
+
+    private static void fetchWhenWritable(HttpServerResponse response, ChunkStream stream, WriteStall stall) {
+        if (response.closed()) {
+            return;
+        }
+        if (response.writeQueueFull()) {
+            stall.full(() -> stream.fetch(1));
+        } else {
+            stream.fetch(1);
+        }
     }
 
     static boolean acceptsEventStream(RoutingContext rc) {
