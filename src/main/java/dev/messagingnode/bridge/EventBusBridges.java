@@ -66,7 +66,7 @@ public class EventBusBridges {
         }
         tcp = new TcpBridgeServer(vertx, connections, protocol, auth.required());
         try {
-            tcpPort = tcp.listen(config.tcp().host(), config.tcp().port()).toCompletionStage().toCompletableFuture()
+            tcpPort = tcp.listen(config.tcp().host(), config.tcp().port(), eventLoops()).toCompletionStage().toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             LOG.error(e.getCause().getMessage());
@@ -90,6 +90,11 @@ public class EventBusBridges {
             tcp.close();
         }
         connections.closeAll("the node is shutting down");
+    }
+
+    /** As many TCP bridge servers as Vert.x has event loops (Vert.x's default: twice the cores). */
+    private static int eventLoops() {
+        return io.vertx.core.VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     }
 
     /** The TCP bridge's port, -1 when it is off. */

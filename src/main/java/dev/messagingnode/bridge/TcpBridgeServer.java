@@ -1,12 +1,17 @@
 package dev.messagingnode.bridge;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.net.BindException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jboss.logging.Logger;
 
 /**
@@ -22,7 +27,7 @@ final class TcpBridgeServer {
     private final BridgeConnections connections;
     private final BridgeProtocol protocol;
     private final boolean checkToken;
-    private NetServer server;
+    private final List<NetServer> servers = new CopyOnWriteArrayList<>();
 
     TcpBridgeServer(Vertx vertx, BridgeConnections connections, BridgeProtocol protocol, boolean checkToken) {
         this.vertx = vertx;
@@ -31,19 +36,40 @@ final class TcpBridgeServer {
         this.checkToken = checkToken;
     }
 
-    /** Listens; the future fails naming the port and the key that sets it when the port is taken. */
-    Future<Integer> listen(String host, int port) {
-        server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true).setTcpKeepAlive(true));
-        server.connectHandler(this::connected);
-        return server.listen(port, host).map(NetServer::actualPort).recover(t -> Future.failedFuture(
-            new IllegalStateException("the TCP event bus bridge cannot listen on " + host + ":" + port + ": "
-                + (t instanceof BindException ? "the port is already in use" : t.getMessage())
-                + "; set messaging.bridge.tcp.port (MESSAGING_BRIDGE_TCP_PORT) to a free port, 0 for any, or"
-                + " messaging.bridge.tcp.enabled=false", t)));
+    /**
+     * Listens with one server per event loop (Vert.x hands each new connection to the next of the servers sharing
+     * the port), so that connections, and what they carry, spread over the cores instead of sharing one loop with
+     * the exchanges. Port 0: the first server picks a free port and the others share it. The future fails naming
+     * the port and the key that sets it when the port is taken.
+     */
+    Future<Integer> listen(String host, int port, int instances) {
+        return listenOnOwnContext(host, port).compose(actual -> {
+            List<Future<Integer>> more = new ArrayList<>();
+            for (int i = 1; i < instances; i++) {
+                more.add(listenOnOwnContext(host, actual));
+            }
+            return Future.all(more).map(actual);
+        }).recover(t -> Future.failedFuture(new IllegalStateException("the TCP event bus bridge cannot listen on "
+            + host + ":" + port + ": " + (t instanceof BindException ? "the port is already in use" : t.getMessage())
+            + "; set messaging.bridge.tcp.port (MESSAGING_BRIDGE_TCP_PORT) to a free port, 0 for any, or"
+            + " messaging.bridge.tcp.enabled=false", t)));
+    }
+
+    /** One server, created on a context of its own (and so on the next event loop). */
+    private Future<Integer> listenOnOwnContext(String host, int port) {
+        Promise<Integer> listening = Promise.promise();
+        Context context = ((io.vertx.core.impl.VertxInternal) vertx).createEventLoopContext();
+        context.runOnContext(v -> {
+            NetServer server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true).setTcpKeepAlive(true));
+            server.connectHandler(this::connected);
+            servers.add(server);
+            server.listen(port, host).map(NetServer::actualPort).onComplete(listening);
+        });
+        return listening.future();
     }
 
     Future<Void> close() {
-        return server == null ? Future.succeededFuture() : server.close();
+        return Future.join(servers.stream().map(NetServer::close).toList()).mapEmpty();
     }
 
     private void connected(NetSocket socket) {
