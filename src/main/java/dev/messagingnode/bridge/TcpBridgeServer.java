@@ -8,7 +8,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import java.io.IOException;
 import java.net.BindException;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -39,20 +41,33 @@ final class TcpBridgeServer {
     /**
      * Listens with one server per event loop (Vert.x hands each new connection to the next of the servers sharing
      * the port), so that connections, and what they carry, spread over the cores instead of sharing one loop with
-     * the exchanges. Port 0: the first server picks a free port and the others share it. The future fails naming
+     * the exchanges. Port 0: a free port is picked first and all of them share it. The future fails naming
      * the port and the key that sets it when the port is taken.
      */
     Future<Integer> listen(String host, int port, int instances) {
-        return listenOnOwnContext(host, port).compose(actual -> {
-            List<Future<Integer>> more = new ArrayList<>();
-            for (int i = 1; i < instances; i++) {
-                more.add(listenOnOwnContext(host, actual));
-            }
-            return Future.all(more).map(actual);
-        }).recover(t -> Future.failedFuture(new IllegalStateException("the TCP event bus bridge cannot listen on "
-            + host + ":" + port + ": " + (t instanceof BindException ? "the port is already in use" : t.getMessage())
+        int chosen;
+        try {
+            chosen = port == 0 ? freePort(host) : port;
+        } catch (IOException e) {
+            return Future.failedFuture(new IllegalStateException("the TCP event bus bridge finds no free port on "
+                + host + ": " + e.getMessage(), e));
+        }
+        // Vert.x shares a port between servers that listen on the same host and port: all of them on `chosen`.
+        List<Future<Integer>> all = new ArrayList<>();
+        for (int i = 0; i < instances; i++) {
+            all.add(listenOnOwnContext(host, chosen));
+        }
+        return Future.all(all).map(chosen).recover(t -> Future.failedFuture(new IllegalStateException(
+            "the TCP event bus bridge cannot listen on " + host + ":" + chosen + ": "
+            + (t instanceof BindException ? "the port is already in use" : t.getMessage())
             + "; set messaging.bridge.tcp.port (MESSAGING_BRIDGE_TCP_PORT) to a free port, 0 for any, or"
             + " messaging.bridge.tcp.enabled=false", t)));
+    }
+
+    private static int freePort(String host) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        }
     }
 
     /** One server, created on a context of its own (and so on the next event loop). */

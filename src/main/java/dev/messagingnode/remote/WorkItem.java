@@ -79,6 +79,11 @@ public final class WorkItem {
         return kind;
     }
 
+    /** True once settled, given back, or let go (a request whose client stopped waiting). */
+    public boolean isSettled() {
+        return settled.future().isComplete();
+    }
+
     /** Completes once settled (or abandoned), whatever the outcome. */
     Future<Void> settled() {
         return settled.future();

@@ -47,7 +47,7 @@ class HostileBridgeClientTest {
             Map<String, String> config = new HashMap<>();
             config.put("messaging.bridge.max-frame-bytes", "65536");
             config.put("messaging.bridge.idle-timeout", "3s");
-            config.put("messaging.bridge.write-stall-timeout", "2s");
+            config.put("messaging.bridge.write-stall-timeout", "4s");
             config.put("messaging.bridge.max-connections", "8");
             config.put("messaging.bridge.max-in-flight", "4");
             config.put("messaging.exchanges.hostile-rpc.pattern", "request-response");
@@ -257,7 +257,7 @@ class HostileBridgeClientTest {
                 s.send("messaging.api.request", r, new JsonObject().put("exchange", "hostile-stream")
                     .put("message", "go").put("replyTo", "messaging.client.chunks"));
             }
-            Thread.sleep(1500); // the client does not read for a while (below the 2 s stall timeout)
+            Thread.sleep(1500); // the client does not read for a while (well below the 4 s stall timeout)
             Map<String, Long> next = new HashMap<>();
             Map<String, Long> ended = new HashMap<>();
             while (ended.size() < 2) {

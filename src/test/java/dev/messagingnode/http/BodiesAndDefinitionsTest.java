@@ -112,6 +112,23 @@ class BodiesAndDefinitionsTest {
     }
 
     @Test
+    void aRequestWhoseClientStoppedWaitingIsNotHandedToAnHttpService() {
+        String rpc = unique("late");
+        given().contentType("application/json").body("{\"pattern\":\"request-response\"}").put("/exchanges/" + rpc)
+            .then().statusCode(201);
+        String party = given().post("/exchanges/" + rpc + "/services").then().statusCode(201).extract().path("party");
+        try {
+            given().body("x").post("/exchanges/" + rpc + "/requests?timeout=300ms").then().statusCode(504);
+            // The service polls only now: the request is gone (its client was told TIMED_OUT), nothing to answer.
+            given().get("/parties/" + party + "/next").then().statusCode(204);
+            given().get("/parties/" + party).then().statusCode(200).body("held", org.hamcrest.Matchers.equalTo(0));
+        } finally {
+            given().delete("/parties/" + party).then().statusCode(204);
+            given().delete("/exchanges/" + rpc).then().statusCode(204);
+        }
+    }
+
+    @Test
     void aRoutingKeyWithAnEmptyWordIsRefused() {
         given().body("x").post("/exchanges/test-ready/publish/a..b").then().statusCode(400)
             .body("detail", containsString("empty word"));
