@@ -42,7 +42,7 @@ class JavaScriptBridgeClientIT {
             String out = run(dir, Duration.ofSeconds(60), "node", "bridge-client.js",
                 "http://127.0.0.1:" + node.httpPort() + "/eventbus", "demo-echo", "demo-events", "demo-jobs");
             assertThat(out).contains("\"step\":\"request\"", "\"failureCode\":4001", "\"step\":\"delivery\"",
-                "\"message\":\"held by javascript\"", "{\"ok\":true}");
+                "\"step\":\"isolation\",\"otherGot\":0", "\"message\":\"held by javascript\"", "{\"ok\":true}");
             // The client exited holding the task: the node gives it to the next worker as a redelivery.
             String worker = new JsonObject(http(node, "POST", "/exchanges/demo-jobs/workers", "").body())
                 .getString("party");
