@@ -3,12 +3,14 @@ package dev.messagingnode.cluster;
 import dev.messagingnode.exchange.HostedExchange;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -29,6 +31,8 @@ public final class Directory {
 
     private final Predicate<String> singleOwnerPattern;
     private final Map<String, Announcement> byNode = new HashMap<>();
+    /** Each node's announced exchanges by name, so that a change re-resolves only the names it touched. */
+    private final Map<String, Map<String, HostedExchange>> byNodeAndName = new HashMap<>();
     private volatile Map<String, DirectoryEntry> entries = Map.of();
 
     public Directory(Predicate<String> singleOwnerPattern) {
@@ -42,15 +46,40 @@ public final class Directory {
             return false;
         }
         byNode.put(a.node(), a);
-        resolve();
+        Map<String, HostedExchange> now = new HashMap<>();
+        for (HostedExchange h : a.hosted()) {
+            now.put(h.definition().name(), h);
+        }
+        Map<String, HostedExchange> before = byNodeAndName.put(a.node(), now);
+        Set<String> touched = new HashSet<>();
+        for (Map.Entry<String, HostedExchange> e : now.entrySet()) {
+            if (before == null || !e.getValue().equals(before.get(e.getKey()))) {
+                touched.add(e.getKey());
+            }
+        }
+        if (before != null) {
+            for (String name : before.keySet()) {
+                if (!now.containsKey(name)) {
+                    touched.add(name);
+                }
+            }
+        }
+        resolve(touched);
         return true;
     }
 
     /** Forgets every node not among the members: their exchanges leave the directory with them. */
     public boolean retain(Collection<String> members) {
+        Set<String> touched = new HashSet<>();
+        for (Map.Entry<String, Map<String, HostedExchange>> e : byNodeAndName.entrySet()) {
+            if (!members.contains(e.getKey())) {
+                touched.addAll(e.getValue().keySet());
+            }
+        }
         boolean changed = byNode.keySet().retainAll(members);
+        byNodeAndName.keySet().retainAll(members);
         if (changed) {
-            resolve();
+            resolve(touched);
         }
         return changed;
     }
@@ -80,18 +109,29 @@ public final class Directory {
         return lost;
     }
 
-    private void resolve() {
-        Map<String, List<Candidate>> byName = new TreeMap<>();
-        for (Announcement a : byNode.values()) {
-            for (HostedExchange h : a.hosted()) {
-                byName.computeIfAbsent(h.definition().name(), k -> new ArrayList<>()).add(new Candidate(a.node(), h));
-            }
+    /**
+     * Resolves the names a change touched, the others stay as they are: a node creating or deleting one exchange
+     * costs one name's resolution here, not the whole directory's.
+     */
+    private void resolve(Set<String> touched) {
+        if (touched.isEmpty()) {
+            return;
         }
         Comparator<Candidate> oldestFirst = Comparator.comparingLong((Candidate c) -> c.hosted().createdAt())
             .thenComparing(Candidate::node);
-        Map<String, DirectoryEntry> resolved = new TreeMap<>();
-        for (Map.Entry<String, List<Candidate>> e : byName.entrySet()) {
-            List<Candidate> candidates = e.getValue();
+        Map<String, DirectoryEntry> resolved = new HashMap<>(entries);
+        for (String name : touched) {
+            List<Candidate> candidates = new ArrayList<>();
+            for (Map.Entry<String, Map<String, HostedExchange>> node : byNodeAndName.entrySet()) {
+                HostedExchange h = node.getValue().get(name);
+                if (h != null) {
+                    candidates.add(new Candidate(node.getKey(), h));
+                }
+            }
+            if (candidates.isEmpty()) {
+                resolved.remove(name);
+                continue;
+            }
             candidates.sort(oldestFirst);
             Candidate winner = candidates.get(0);
             boolean single = singleOwnerPattern.test(winner.hosted().definition().pattern());
@@ -101,9 +141,9 @@ public final class Directory {
                     hosts.add(c.node());
                 }
             }
-            resolved.put(e.getKey(), new DirectoryEntry(winner.hosted().definition(), List.copyOf(hosts),
+            resolved.put(name, new DirectoryEntry(winner.hosted().definition(), List.copyOf(hosts),
                 winner.hosted().createdAt()));
         }
-        entries = Map.copyOf(resolved);
+        entries = Collections.unmodifiableMap(resolved);
     }
 }

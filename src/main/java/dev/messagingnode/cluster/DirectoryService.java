@@ -125,7 +125,10 @@ public final class DirectoryService implements RegistryListener, CreationGuard {
     private void announce() {
         Announcement mine = new Announcement(cluster.localNode(), ++seq, registry.hosted());
         directory.apply(mine);
-        cluster.broadcast(TOPIC, mine.encode());
+        if (cluster.members().size() > 1) {
+            // Alone, nobody listens; a node that joins later gets an announcement on its view change.
+            cluster.broadcast(TOPIC, mine.encode());
+        }
         settle();
     }
 

@@ -179,7 +179,7 @@ public final class ExchangeRegistry {
             .onSuccess(v -> LOG.infof("exchange %s deleted", name));
     }
 
-    /** The exchanges running here, with their creation times. */
+    /** The exchanges running here, with their creation times, in no particular order (announced on every change). */
     public synchronized List<HostedExchange> hosted() {
         List<HostedExchange> out = new ArrayList<>();
         for (Running r : running.values()) {
@@ -187,7 +187,6 @@ public final class ExchangeRegistry {
                 out.add(new HostedExchange(r.definition(), r.createdAt()));
             }
         }
-        out.sort(Comparator.comparing(h -> h.definition().name()));
         return out;
     }
 

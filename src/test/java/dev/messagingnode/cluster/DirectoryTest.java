@@ -27,6 +27,46 @@ class DirectoryTest {
         return new Announcement(node, seq, List.of(hosted));
     }
 
+    /**
+     * A change re-resolves only the names it touched: after a run of random announcements and departures the
+     * directory equals one built afresh from the announcements that are left.
+     */
+    @Test
+    void updatingNameByNameEndsWhereResolvingEverythingAgainWould() {
+        Random random = new Random(7);
+        Directory live = directory();
+        Map<String, Announcement> last = new java.util.HashMap<>();
+        List<String> nodes = List.of("n1", "n2", "n3");
+        long[] seq = {0};
+        for (int step = 0; step < 300; step++) {
+            String node = nodes.get(random.nextInt(nodes.size()));
+            if (random.nextInt(10) == 0) {
+                List<String> members = new ArrayList<>(nodes);
+                members.remove(node);
+                live.retain(members);
+                last.remove(node);
+                continue;
+            }
+            List<HostedExchange> hosted = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                if (random.nextBoolean()) {
+                    ExchangeDefinition d = ExchangeDefinition.of("x" + i, i % 3 == 0 ? "tasks" : "pubsub");
+                    hosted.add(new HostedExchange(random.nextBoolean() ? d : d.withOption("p", "1"),
+                        random.nextInt(5)));
+                }
+            }
+            Announcement a = new Announcement(node, ++seq[0], List.copyOf(hosted));
+            live.apply(a);
+            last.put(node, a);
+        }
+        Directory fresh = directory();
+        last.values().forEach(fresh::apply);
+        assertThat(live.entries()).isEqualTo(fresh.entries());
+        for (String node : nodes) {
+            assertThat(live.lostBy(node)).containsExactlyInAnyOrderElementsOf(fresh.lostBy(node));
+        }
+    }
+
     @Test
     void aStatelessExchangeWithOneDefinitionIsHostedByEveryNodeThatRunsIt() {
         Directory d = directory();
