@@ -65,7 +65,7 @@ final class BridgeProtocol {
             return;
         }
         if (checkToken && !auth.acceptsAuthorization(authorization(frame))) {
-            refuse(c, replyAddress, address, new MessagingException(Failure.UNAUTHORIZED, "blocked: this node"
+            c.replyFailure(replyAddress, address, new MessagingException(Failure.UNAUTHORIZED, "blocked: this node"
                 + " requires \"headers\": {\"authorization\": \"Bearer <token>\"} on every frame"));
             return;
         }
@@ -77,7 +77,7 @@ final class BridgeProtocol {
                 default -> send(c, address, replyAddress, frame);
             }
         } catch (MessagingException e) {
-            refuse(c, replyAddress, address, e);
+            c.replyFailure(replyAddress, address, e);
         }
     }
 
@@ -109,10 +109,6 @@ final class BridgeProtocol {
         }
         api.publishUnconfirmed(body(frame)).onFailure(t -> c.execute(() ->
             c.replyFailure(null, address, BridgeApi.failure(t))));
-    }
-
-    private static void refuse(BridgeConnection c, String replyAddress, String address, MessagingException e) {
-        c.replyFailure(replyAddress, address, e);
     }
 
     private static JsonObject body(JsonObject frame) {

@@ -2,8 +2,8 @@ package dev.messagingnode.bridge;
 
 import dev.messagingnode.client.MessagingClient;
 import dev.messagingnode.http.ApiAuthFilter;
+import dev.messagingnode.http.LongLivedResponses;
 import dev.messagingnode.remote.RemoteParties;
-import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -15,9 +15,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,19 +33,18 @@ public class EventBusBridges {
     private final ApiAuthFilter auth;
     private final BridgeConnections connections;
     private final BridgeProtocol protocol;
-    private final Duration shutdownDelay;
     private TcpBridgeServer tcp;
     private volatile int tcpPort = -1;
 
     public EventBusBridges(Vertx vertx, BridgeConfig config, ApiAuthFilter auth, MessagingClient client,
-                           RemoteParties parties,
-                           @ConfigProperty(name = "quarkus.shutdown.delay", defaultValue = "0s") Duration shutdownDelay) {
+                           RemoteParties parties, LongLivedResponses longLived) {
         this.vertx = vertx;
-        this.shutdownDelay = shutdownDelay;
         this.config = config;
         this.auth = auth;
         this.connections = new BridgeConnections(vertx, BridgeLimits.of(config), config.maxConnections());
         this.protocol = new BridgeProtocol(new BridgeApi(client, parties), auth);
+        // SIGTERM: the bridges serve through the shutdown delay and close every connection just before it ends.
+        longLived.alsoAtShutdown(() -> connections.closeAll("the node is shutting down"));
     }
 
     void mountSockJs(@Observes Router router) {
@@ -73,16 +70,6 @@ public class EventBusBridges {
             throw (Exception) e.getCause();
         }
         LOG.infof("TCP event bus bridge listening on %s:%d", config.tcp().host(), tcpPort);
-    }
-
-    /**
-     * SIGTERM: the bridges keep serving through the shutdown delay (readiness is DOWN, clients move away), and
-     * close every connection just before it ends. Quarkus then waits for open HTTP requests, and a SockJS session is
-     * one: closed here, it no longer holds the exit up until the shutdown timeout.
-     */
-    void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
-        long closeInMs = Math.max(1, shutdownDelay.toMillis() - 250);
-        vertx.setTimer(closeInMs, id -> connections.closeAll("the node is shutting down"));
     }
 
     void onStop(@Observes ShutdownEvent event) {

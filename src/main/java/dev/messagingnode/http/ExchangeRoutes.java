@@ -12,6 +12,7 @@ import dev.messagingnode.exchange.InfoFrame;
 import dev.messagingnode.exchange.MessagingException;
 import dev.messagingnode.exchange.Transport;
 import dev.messagingnode.node.MessagingNode;
+import dev.messagingnode.tasks.TasksOptions;
 import io.quarkus.vertx.web.Route;
 import io.quarkus.vertx.web.Route.HttpMethod;
 import io.vertx.core.Future;
@@ -200,7 +201,7 @@ public class ExchangeRoutes {
      * in messaging_tasks_dead_letter_failed_total and logs it).
      */
     private void checkDeadLetterExchange(ExchangeDefinition definition) {
-        String dlx = definition.options().get("dead-letter-exchange");
+        String dlx = definition.options().get(TasksOptions.DEAD_LETTER_EXCHANGE);
         if (dlx == null || !definition.pattern().equals("tasks")) {
             return;
         }

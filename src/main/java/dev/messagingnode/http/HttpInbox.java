@@ -65,7 +65,7 @@ final class HttpInbox implements Outlet {
     synchronized void poll(RemoteParty party, RoutingContext rc, Duration wait) {
         this.party = party;
         lastSeenNanos = System.nanoTime();
-        party.heldCount(); // lets go of requests whose client stopped waiting
+        party.letGoOfExpired();
         WorkItem item = ready.poll();
         while (item != null && item.isSettled()) {
             item = ready.poll(); // one of those: nobody waits for its answer

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -23,6 +24,7 @@ public class LongLivedResponses {
     private final Vertx vertx;
     private final Duration shutdownDelay;
     private final Set<Runnable> open = ConcurrentHashMap.newKeySet();
+    private final List<Runnable> alsoAtShutdown = new CopyOnWriteArrayList<>();
 
     public LongLivedResponses(Vertx vertx,
                               @ConfigProperty(name = "quarkus.shutdown.delay", defaultValue = "0s") Duration delay) {
@@ -47,7 +49,19 @@ public class LongLivedResponses {
         rc.addEndHandler(ar -> open.remove(once));
     }
 
+    /**
+     * Runs {@code action} at the same moment, for other long-lived connections (the bridges close theirs: a SockJS
+     * session is an HTTP request too).
+     */
+    public void alsoAtShutdown(Runnable action) {
+        alsoAtShutdown.add(action);
+    }
+
+    /** SIGTERM: everything keeps serving through the delay, and ends 250 ms before it is over. */
     void onShutdownDelay(@Observes ShutdownDelayInitiatedEvent event) {
-        vertx.setTimer(Math.max(1, shutdownDelay.toMillis() - 250), id -> List.copyOf(open).forEach(Runnable::run));
+        vertx.setTimer(Math.max(1, shutdownDelay.toMillis() - 250), id -> {
+            alsoAtShutdown.forEach(Runnable::run);
+            List.copyOf(open).forEach(Runnable::run);
+        });
     }
 }

@@ -5,10 +5,13 @@ import dev.messagingnode.remote.MessageJson;
 import dev.messagingnode.rpc.ChunkStream;
 import dev.messagingnode.rpc.Reply;
 import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Writes a request-response reply as HTTP: a message as the body; a chunked response as a chunked-transfer body
@@ -52,31 +55,12 @@ final class ReplyWriter {
         }
     }
 
-    /**
-     * Writes the chunks into the response, one at a time: the next chunk is fetched only once the last one is in
-     * the connection's write queue and the queue has room, so a slow reader slows the service (no credit) and holds
-     * at most the exchange's chunk window. The writes happen on the response's own event loop, where the write
-     * queue's state is exact (a write from another thread is only queued, and the queue would look empty). A
-     * failure cuts the connection so that the client sees an incomplete body rather than a clean end; a client that
-     * goes away cancels the stream.
-     */
+    /** The chunks as a chunked-transfer body; a failure cuts the connection so the body is seen incomplete. */
     private static void streamChunked(Context http, HttpServerResponse response, ChunkStream stream,
                                       WriteStall stall) {
         response.setChunked(true).putHeader("Messaging-Reply", "stream")
             .putHeader("Content-Type", "application/octet-stream");
-        response.closeHandler(v -> stream.cancel());
-        stream.pause();
-        stream.handler(chunk -> http.runOnContext(v -> {
-            response.write(chunk);
-            fetchWhenWritable(response, stream, stall);
-        }));
-        stream.endHandler(v -> http.runOnContext(x -> response.end()));
-        stream.exceptionHandler(t -> http.runOnContext(x -> {
-            if (!response.closed()) {
-                response.reset();
-            }
-        }));
-        stream.fetch(1);
+        pace(http, response, stream, stall, chunk -> chunk, response::end, t -> response.reset());
     }
 
     /** Each chunk as an SSE {@code chunk} event (JSON, body as text or base64), then {@code end} or {@code error}. */
@@ -84,21 +68,37 @@ final class ReplyWriter {
                                        WriteStall stall) {
         response.setChunked(true).putHeader("Messaging-Reply", "stream").putHeader("Content-Type", "text/event-stream")
             .putHeader("Cache-Control", "no-cache");
-        response.closeHandler(v -> stream.cancel());
         long[] seq = {0};
+        pace(http, response, stream, stall,
+            chunk -> Sse.event("chunk", String.valueOf(seq[0]), MessageJson.put(new JsonObject().put("seq", seq[0]++),
+                chunk)),
+            () -> response.end(Sse.event("end", null, new JsonObject().put("chunks", seq[0]))),
+            t -> {
+                MessagingException m = MessagingException.from(t, dev.messagingnode.exchange.Failure.SERVICE_FAILED,
+                    "stream failed");
+                response.end(Sse.event("error", null, Problems.of(m.failure(), m.detail(), null)));
+            });
+    }
+
+    /**
+     * Writes a stream into the response, one chunk at a time: the next chunk is fetched only once the last one is in
+     * the connection's write queue and the queue has room, so a slow reader slows the service (no credit) and holds
+     * at most the exchange's chunk window. Everything happens on the response's own event loop, where the write
+     * queue's state is exact (a write from another thread is only queued, and the queue would look empty). A client
+     * that goes away cancels the stream.
+     */
+    private static void pace(Context http, HttpServerResponse response, ChunkStream stream, WriteStall stall,
+                             Function<Buffer, Buffer> frame, Runnable end, Consumer<Throwable> fail) {
+        response.closeHandler(v -> stream.cancel());
         stream.pause();
         stream.handler(chunk -> http.runOnContext(v -> {
-            response.write(Sse.event("chunk", String.valueOf(seq[0]),
-                MessageJson.put(new JsonObject().put("seq", seq[0]++), chunk)));
+            response.write(frame.apply(chunk));
             fetchWhenWritable(response, stream, stall);
         }));
-        stream.endHandler(v -> http.runOnContext(x ->
-            response.end(Sse.event("end", null, new JsonObject().put("chunks", seq[0])))));
+        stream.endHandler(v -> http.runOnContext(x -> end.run()));
         stream.exceptionHandler(t -> http.runOnContext(x -> {
-            MessagingException m = MessagingException.from(t, dev.messagingnode.exchange.Failure.SERVICE_FAILED,
-                "stream failed");
             if (!response.closed()) {
-                response.end(Sse.event("error", null, Problems.of(m.failure(), m.detail(), null)));
+                fail.accept(t);
             }
         }));
         stream.fetch(1);

@@ -126,7 +126,7 @@ public final class RemoteParty {
      * Lets go of the requests whose client was told TIMED_OUT, checked whenever the held items are looked at (no
      * timer per request). Only services hold requests.
      */
-    private void letGoOfExpired() {
+    public void letGoOfExpired() {
         if (role == RemoteRole.SERVICE && !held.isEmpty()) {
             long now = System.nanoTime();
             held.values().removeIf(item -> item.expired(now));
