@@ -44,6 +44,8 @@ public final class DirectoryService implements RegistryListener, CreationGuard {
     private final Set<String> configured = ConcurrentHashMap.newKeySet();
     private long seq = System.currentTimeMillis() * 1000;
     private volatile boolean stopping;
+    /** Names whose host Raft decides (durable exchanges): never stepped down from or taken over here. */
+    private volatile Predicate<String> raftOwned = name -> false;
     /** The directory as last announced locally, to tell parties which names changed hosts. */
     private Map<String, DirectoryEntry> lastEntries = Map.of();
 
@@ -78,6 +80,11 @@ public final class DirectoryService implements RegistryListener, CreationGuard {
     public void configured(ExchangeDefinition definition) {
         configured.add(definition.name());
         desired.put(definition.name(), definition);
+    }
+
+    /** Durable exchanges: their leader hosts them, whatever the directory's oldest-wins rule would say. */
+    public void raftOwned(Predicate<String> owned) {
+        this.raftOwned = owned;
     }
 
     /** The node is shutting down: no more takeovers. */
@@ -148,7 +155,7 @@ public final class DirectoryService implements RegistryListener, CreationGuard {
         }
         noticeHostChanges();
         for (String lost : directory.lostBy(cluster.localNode())) {
-            if (registry.isRunning(lost)) {
+            if (registry.isRunning(lost) && !raftOwned.test(lost)) {
                 DirectoryEntry winner = directory.get(lost).orElse(null);
                 LOG.warnf("exchange %s: this node steps down; the cluster keeps %s", lost,
                     winner == null ? "none" : winner.definition() + " on " + winner.hosts());

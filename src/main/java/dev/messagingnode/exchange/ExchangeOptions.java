@@ -43,6 +43,20 @@ public final class ExchangeOptions {
         }
     }
 
+    /** {@code true} or {@code false}. */
+    public boolean bool(String key, boolean defaultValue) {
+        known.add(key);
+        String v = raw.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw invalid(key, v, "true or false");
+        };
+    }
+
     /** An exchange name, or null when the option is absent. */
     public String exchangeName(String key) {
         known.add(key);

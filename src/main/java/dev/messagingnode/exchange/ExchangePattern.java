@@ -39,6 +39,25 @@ public interface ExchangePattern {
         return java.util.List.of();
     }
 
+    /**
+     * True when an exchange of this pattern with these (validated) options is durable: it lives in the Raft log of
+     * the node's replica set, and only the leader runs its verticle.
+     */
+    default boolean durable(Object validatedOptions) {
+        return false;
+    }
+
+    /** The empty replicated state of a new durable exchange of this pattern. */
+    default DurableState newDurableState(ExchangeDefinition definition, Object validatedOptions) {
+        throw new UnsupportedOperationException(name() + " has no durable exchanges");
+    }
+
+    /** A durable exchange's replicated state as {@link DurableState#writeTo} wrote it into a snapshot. */
+    default DurableState readDurableState(ExchangeDefinition definition, Object validatedOptions,
+                                          java.io.DataInput in) throws java.io.IOException {
+        throw new UnsupportedOperationException(name() + " has no durable exchanges");
+    }
+
     /** A new verticle that runs the exchange; called once the definition has been validated. */
     Verticle create(ExchangeDefinition definition, Object validatedOptions, ExchangeContext context);
 }

@@ -36,6 +36,7 @@ public final class ExchangeRegistry {
     private volatile RegistryListener listener;
     private volatile CreationGuard guard = CreationGuard.ALLOW;
     private volatile int maxExchanges = Integer.MAX_VALUE;
+    private volatile DurableCatalog durable;
 
     public ExchangeRegistry(Vertx vertx, Patterns patterns, ExchangeContext context) {
         this.vertx = vertx;
@@ -55,7 +56,8 @@ public final class ExchangeRegistry {
     public Future<Void> stop() {
         List<Future<Void>> all = new ArrayList<>();
         for (String name : names()) {
-            all.add(delete(name));
+            // Not deleted on purpose: a durable exchange stays in its log, a single-owner one is taken over.
+            all.add(delete(name, false));
         }
         return Future.join(all).transform(ar -> admin == null ? Future.succeededFuture() : admin.unregister());
     }
@@ -72,6 +74,12 @@ public final class ExchangeRegistry {
      */
     public ExchangeRegistry maxExchanges(int max) {
         this.maxExchanges = max;
+        return this;
+    }
+
+    /** Where durable definitions go instead of being created here; without one they are refused. */
+    public ExchangeRegistry durable(DurableCatalog catalog) {
+        this.durable = catalog;
         return this;
     }
 
@@ -98,6 +106,15 @@ public final class ExchangeRegistry {
             patterns.get(definition.pattern()).validate(definition);
         } catch (MessagingException e) {
             return Future.failedFuture(e);
+        }
+        if (patterns.isDurable(definition)) {
+            DurableCatalog catalog = durable;
+            if (catalog == null) {
+                return MessagingException.failed(Failure.INVALID, "exchange '" + definition.name() + "' is durable"
+                    + " (the default for " + definition.pattern() + ") but this node has no replica set: name the"
+                    + " replicas in messaging.durable.members, or create it with option durable=false");
+            }
+            return catalog.define(definition);
         }
         return guard.check(definition).compose(verdict -> verdict == CreationGuard.Verdict.CREATE_HERE
             ? createHere(definition) : Future.succeededFuture());
@@ -146,8 +163,20 @@ public final class ExchangeRegistry {
         }
     }
 
-    /** Stops an exchange; everyone attached to it gets exchange-down. */
+    /**
+     * Deletes an exchange on purpose; everyone attached to it gets exchange-down. A durable one is deleted in its
+     * log, on every replica.
+     */
     public Future<Void> delete(String name) {
+        DurableCatalog catalog = durable;
+        if (catalog != null && catalog.owns(name)) {
+            return catalog.delete(name);
+        }
+        return delete(name, true);
+    }
+
+    /** Stops an exchange that was deleted on purpose elsewhere (a durable one, in its log). */
+    public Future<Void> remove(String name) {
         return delete(name, true);
     }
 

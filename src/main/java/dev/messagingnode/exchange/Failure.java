@@ -35,7 +35,12 @@ public enum Failure {
     /** A remote party, dialogue or stream named by id does not exist here (closed, expired, never existed). */
     NOT_FOUND(4013, 404),
     /** The HTTP API or a bridge refused the caller's credentials. */
-    UNAUTHORIZED(4014, 401);
+    UNAUTHORIZED(4014, 401),
+    /**
+     * A durable exchange cannot commit: a majority of its replicas is unreachable from this node (the minority side
+     * of a partition), or its replicas are electing a leader. Retryable: nothing was accepted.
+     */
+    NO_QUORUM(4015, 503);
 
     private final int code;
     private final int httpStatus;

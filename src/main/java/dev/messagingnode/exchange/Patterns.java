@@ -38,6 +38,22 @@ public final class Patterns {
         return p != null && p.singleOwner();
     }
 
+    /**
+     * True when that definition makes a durable exchange (see {@link ExchangePattern#durable}); false for a bad
+     * definition too, whose creation fails with its own reason.
+     */
+    public boolean isDurable(ExchangeDefinition definition) {
+        ExchangePattern p = byName.get(definition.pattern());
+        if (p == null) {
+            return false;
+        }
+        try {
+            return p.durable(p.validate(definition));
+        } catch (MessagingException e) {
+            return false;
+        }
+    }
+
     /** The pattern of that name, or {@link Failure#INVALID} listing the known ones. */
     public ExchangePattern get(String name) {
         ExchangePattern p = name == null ? null : byName.get(name);

@@ -68,6 +68,10 @@ public final class Problems {
         if (status == 401) {
             response.putHeader("WWW-Authenticate", "Bearer realm=\"messaging-node\"");
         }
+        if (status == 503) {
+            // Every 503 of the node is retryable (no service yet, exchange moving, no quorum): say when to try again.
+            response.putHeader("Retry-After", "1");
+        }
         response.setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE).end(problem.encode());
     }
 
@@ -87,6 +91,7 @@ public final class Problems {
             case NOT_HELD -> "Not held";
             case NOT_FOUND -> "Not found";
             case UNAUTHORIZED -> "Unauthorized";
+            case NO_QUORUM -> "No quorum";
         };
     }
 }

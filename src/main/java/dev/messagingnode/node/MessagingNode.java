@@ -9,6 +9,10 @@ import dev.messagingnode.cluster.SingleNode;
 import dev.messagingnode.cluster.jgroups.JGroupsCluster;
 import dev.messagingnode.config.ClusterConfig;
 import dev.messagingnode.config.ConfiguredExchanges;
+import dev.messagingnode.config.DurableConfig;
+import dev.messagingnode.durable.DurableExchanges;
+import dev.messagingnode.durable.DurableGroup;
+import dev.messagingnode.durable.DurableSettings;
 import dev.messagingnode.exchange.ExchangeContext;
 import dev.messagingnode.exchange.ExchangeDefinition;
 import dev.messagingnode.exchange.ExchangeRegistry;
@@ -47,19 +51,44 @@ public class MessagingNode {
     private final ExchangeRegistry registry;
     private final Cluster cluster;
     private final DirectoryService directory;
+    private final Patterns patterns;
+    /** This node's member of its replica set; null in a cluster that names no replicas (no durable exchanges). */
+    private final DurableGroup durableGroup;
+    private final DurableExchanges durableExchanges;
     private volatile boolean started;
     private volatile boolean draining;
     private MessagingClient client;
 
-    public MessagingNode(Vertx vertx, Config config, ClusterConfig clusterConfig, MeterRegistry meters) {
+    public MessagingNode(Vertx vertx, Config config, ClusterConfig clusterConfig, DurableConfig durableConfig,
+                         MeterRegistry meters) {
         this.vertx = vertx;
-        this.cluster = clusterConfig.enabled() ? new JGroupsCluster(vertx, clusterConfig.settings())
-            : new SingleNode(clusterConfig.nodeName().orElse("local"));
+        this.patterns = StandardPatterns.all();
+        String nodeName = clusterConfig.enabled() ? clusterConfig.settings().nodeName()
+            : clusterConfig.nodeName().orElse("local");
+        // Alone, the node is its own replica set; a cluster's replicas are named, the same list on each of them.
+        List<String> replicas = durableConfig.members().orElse(clusterConfig.enabled() ? null : List.of(nodeName));
+        this.durableGroup = replicas == null ? null : new DurableGroup(vertx, new DurableSettings(nodeName, replicas,
+            java.nio.file.Path.of(durableConfig.dataDir()), durableConfig.maxLogBytes(), durableConfig.commitTimeout()),
+            patterns, meters);
+        DurableGroup group = durableGroup;
+        this.cluster = clusterConfig.enabled()
+            ? new JGroupsCluster(vertx, clusterConfig.settings(), group == null ? List.of() : group.protocols(),
+                channel -> {
+                    if (group != null) {
+                        group.attach(channel);
+                    }
+                })
+            : new SingleNode(nodeName);
         this.configured = List.copyOf(ConfiguredExchanges.read(config, System.getenv()));
-        Patterns patterns = StandardPatterns.all();
-        this.registry = new ExchangeRegistry(vertx, patterns, new ExchangeContext(meters))
+        this.registry = new ExchangeRegistry(vertx, patterns, new ExchangeContext(meters, durableGroup))
             .maxExchanges(config.getOptionalValue("messaging.max-exchanges", Integer.class).orElse(1000));
         this.directory = new DirectoryService(vertx, cluster, registry, patterns::isSingleOwner).install();
+        this.durableExchanges = group == null ? null
+            : new DurableExchanges(vertx, group, registry, name -> directory.directory().get(name).isPresent());
+        if (durableExchanges != null) {
+            registry.durable(durableExchanges);
+            directory.raftOwned(durableExchanges::owns);
+        }
         if (clusterConfig.enabled()) {
             // Before any client or exchange exists: they take the transport of their Vert.x instance.
             Transport.install(vertx, new ClusterTransport(vertx, cluster, directory.directory(), patterns.wireCodec()));
@@ -67,10 +96,31 @@ public class MessagingNode {
     }
 
     void onStart(@Observes StartupEvent event) throws Exception {
-        cluster.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        try {
+            cluster.start().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            if (durableGroup != null && !(cluster instanceof JGroupsCluster)) {
+                durableGroup.startAlone().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            }
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw durableGroup != null && fromRaft(e) ? durableGroup.unreadable(e) : e;
+        }
         registry.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        if (durableExchanges != null) {
+            durableExchanges.start();
+        }
         List<Future<Void>> created = new ArrayList<>();
         for (ExchangeDefinition d : configuredExchanges()) {
+            if (patterns.isDurable(d)) {
+                if (durableExchanges == null) {
+                    throw new IllegalStateException("configured exchange '" + d.name() + "' is durable (the default"
+                        + " for " + d.pattern() + ") but this cluster node names no replica set: set"
+                        + " messaging.durable.members (MESSAGING_DURABLE_MEMBERS) to the replicas' node names, or"
+                        + " give the exchange option durable=false");
+                }
+                // Committed by whichever replica leads; the node does not wait for a majority to start.
+                durableExchanges.configured(d);
+                continue;
+            }
             directory.configured(d);
             created.add(registry.create(d).recover(t -> {
                 if (t instanceof MessagingException m && m.failure() == Failure.CONFLICT) {
@@ -115,8 +165,36 @@ public class MessagingNode {
             }
         }
         directory.stop();
+        if (durableExchanges != null) {
+            durableExchanges.stop();
+        }
         registry.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         cluster.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        if (durableGroup != null) {
+            durableGroup.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** True when a start failure came out of jgroups-raft (its log or snapshot), not the network. */
+    private static boolean fromRaft(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            for (StackTraceElement e : c.getStackTrace()) {
+                if (e.getClassName().startsWith("org.jgroups.protocols.raft")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** This node's member of its replica set, or null where it has none. */
+    public DurableGroup durableGroup() {
+        return durableGroup;
+    }
+
+    /** The durable exchanges of the replica set's log, or an empty list where the node has none. */
+    public List<ExchangeDefinition> durableExchanges() {
+        return durableExchanges == null ? List.of() : durableExchanges.definitions();
     }
 
     /** Every exchange of the cluster, and where it runs. */

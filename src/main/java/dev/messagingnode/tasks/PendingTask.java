@@ -16,6 +16,11 @@ final class PendingTask {
     String lastWorker;
     long deadlineNanos;
     long notBeforeNanos;
+    /**
+     * A durable task given back with a delay: the leader's wall-clock time before which it is not redelivered, kept
+     * in the log so that a new leader honours what is left of the delay; 0 for none.
+     */
+    long notBeforeMillis;
     /** "acked" or "dead-lettered" once the task is finished. */
     String finalOutcome;
 
@@ -26,10 +31,25 @@ final class PendingTask {
     }
 
     void delivered(String worker) {
+        delivered(worker, System.currentTimeMillis());
+    }
+
+    /** A delivery at a given time: the time comes from the leader's command when a replica applies it. */
+    void delivered(String worker, long atMillis) {
         deliveries++;
         holder = worker;
-        history.add(new JsonObject().put("delivery", deliveries).put("worker", worker)
-            .put("at", System.currentTimeMillis()));
+        history.add(new JsonObject().put("delivery", deliveries).put("worker", worker).put("at", atMillis));
+    }
+
+    /** A copy that shares nothing mutable: the leader's verticle and the replicated state never share a task. */
+    PendingTask copy() {
+        PendingTask c = new PendingTask(id, envelope, priority);
+        c.history.addAll(history.copy());
+        c.deliveries = deliveries;
+        c.holder = holder;
+        c.lastWorker = lastWorker;
+        c.notBeforeMillis = notBeforeMillis;
+        return c;
     }
 
     /** Ends the current delivery with an outcome: acked, nacked, timed-out, worker-gone. */

@@ -9,6 +9,7 @@ import dev.messagingnode.exchange.Failure;
 import dev.messagingnode.exchange.MessagingException;
 import dev.messagingnode.exchange.Party;
 import dev.messagingnode.exchange.RegisterFrame;
+import dev.messagingnode.exchange.ReplicatedLog;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
@@ -28,6 +29,13 @@ import org.jboss.logging.Logger;
  * <p>A task that comes back (nacked, timed out, its worker gone) goes to the head of its priority and, where another
  * worker is registered, to another worker. After max-deliveries it goes to the dead-letter exchange with its
  * history. Ack timeouts are found by one periodic sweep over the deliveries in flight, not a timer per task.
+ *
+ * <p>A durable exchange (the default) runs only on the leader of its replica set and keeps what it owes in the Raft
+ * log ({@link TaskLedger}): a task is added to the queue, and its producer told its id, only once its enqueue is
+ * committed on a majority and fsynced; a worker's ack is answered once the ack is committed; deliveries, give-backs
+ * (with their outcome and delay) and dead-lettering are logged as they happen, so that a new leader starts with
+ * every task still owed and the deliveries each has had. A transient exchange ({@code durable=false}) keeps it all
+ * in this verticle's memory.
  */
 final class TasksExchange extends ExchangeVerticle {
 
@@ -39,6 +47,10 @@ final class TasksExchange extends ExchangeVerticle {
 
     private final TasksOptions options;
     private final TasksMetrics metrics;
+    /** The replica set's log for a durable exchange; null for a transient one. */
+    private final ReplicatedLog log;
+    /** Enqueues appended to the log and not yet committed: they count against max-queued. */
+    private int appending;
     private final TaskQueue queue = new TaskQueue();
     private final PriorityQueue<PendingTask> delayed =
         new PriorityQueue<>((a, b) -> Long.compare(a.notBeforeNanos, b.notBeforeNanos));
@@ -80,6 +92,11 @@ final class TasksExchange extends ExchangeVerticle {
         super(definition, context, options.partyCheckInterval());
         this.options = options;
         this.metrics = new TasksMetrics(meters);
+        this.log = options.durable() ? context.log() : null;
+        if (options.durable() && log == null) {
+            throw new MessagingException(Failure.INVALID, "exchange '" + definition.name() + "' is durable but"
+                + " this node has no replica set (messaging.durable.members)");
+        }
     }
 
     /** Every task the exchange holds: queued, delayed and delivered but not yet acked. */
@@ -91,7 +108,7 @@ final class TasksExchange extends ExchangeVerticle {
     @Override
     public void start(Promise<Void> started) {
         TaskFrames.install(vertx);
-        restoreReplicas();
+        restoreFromLog();
         metrics.gauges(queue, () -> tasks.size() - queue.size() - delayed.size(), delayed::size, workers::size);
         long sweepMs = Math.max(10, Math.min(1000, options.ackTimeout().toMillis() / 10));
         sweepTimer = vertx.setPeriodic(sweepMs, id -> sweepAckTimeouts());
@@ -150,7 +167,7 @@ final class TasksExchange extends ExchangeVerticle {
             refusal = Failure.TOO_LARGE;
             detail = "task of " + envelope.message().length() + " bytes exceeds max-message-bytes="
                 + options.maxMessageBytes() + " of exchange '" + name() + "'";
-        } else if (queue.size() + delayed.size() >= options.maxQueued()) {
+        } else if (queue.size() + delayed.size() + appending >= options.maxQueued()) {
             refusal = Failure.OVER_CAPACITY;
             detail = "exchange '" + name() + "' already holds max-queued=" + options.maxQueued() + " waiting tasks";
         }
@@ -159,69 +176,61 @@ final class TasksExchange extends ExchangeVerticle {
             MessagingException.failReply(message, refusal, detail);
             return;
         }
-        PendingTask task = new PendingTask(nextId++, new Envelope(name(), envelope.tag(), envelope.message(),
-            envelope.headers()), priority);
-        tasks.put(task.id, task);
-        queue.add(task);
-        metrics.enqueued.increment();
-        dispatch();
-        replicate(task).onComplete(ar -> {
-            if (ar.succeeded()) {
-                message.reply(task.id);
+        Envelope own = new Envelope(name(), envelope.tag(), envelope.message(), envelope.headers());
+        if (log == null) {
+            accept(new PendingTask(nextId++, own, priority), message);
+            return;
+        }
+        appending++;
+        log.append(name(), TaskLedger.enqueue(own, priority)).onComplete(ar -> {
+            appending--;
+            if (ar.failed()) {
+                MessagingException e = MessagingException.from(ar.cause(), Failure.EXCHANGE_DOWN, "log gone");
+                metrics.refused(e.failure());
+                e.failReply(message);
+            } else if (isStopping()) {
+                message.reply(TaskLedger.idOf(ar.result())); // committed: the next leader owes it
             } else {
-                // Not accepted after all: it would not survive this node. Take it back unless a worker has it.
-                if (task.holder == null && tasks.remove(task.id) != null) {
-                    queue.remove(task);
-                }
-                metrics.refused(Failure.EXCHANGE_DOWN);
-                MessagingException.failReply(message, Failure.EXCHANGE_DOWN, "task could not be replicated to"
-                    + " another node of the cluster: " + ar.cause().getMessage());
+                accept(new PendingTask(TaskLedger.idOf(ar.result()), own, priority), message);
             }
         });
     }
 
-    /**
-     * Copies a task to every other node before it counts as accepted, so that whichever node takes the exchange
-     * over when this one dies still owes it. Succeeds when there is no other node, or when at least one took it.
-     */
-    private io.vertx.core.Future<Void> replicate(PendingTask task) {
-        List<String> peers = transport.peers();
-        if (peers.isEmpty()) {
-            return io.vertx.core.Future.succeededFuture();
-        }
-        List<io.vertx.core.Future<Object>> copies = new ArrayList<>();
-        TaskReplicas.Frames.Add add = new TaskReplicas.Frames.Add(name(), task.id, task.envelope, task.priority);
-        for (String peer : peers) {
-            copies.add(transport.request(TaskReplicas.ADDRESS + "@" + peer, add, 5_000));
-        }
-        return io.vertx.core.Future.join(copies).transform(ar -> copies.stream().anyMatch(io.vertx.core.Future::succeeded)
-            ? io.vertx.core.Future.succeededFuture()
-            : io.vertx.core.Future.failedFuture(copies.get(0).cause()));
+    private void accept(PendingTask task, Message<Object> message) {
+        tasks.put(task.id, task);
+        queue.add(task);
+        metrics.enqueued.increment();
+        message.reply(task.id);
+        dispatch();
     }
 
-    private void unreplicate(long id) {
-        for (String peer : transport.peers()) {
-            transport.send(TaskReplicas.ADDRESS + "@" + peer, new TaskReplicas.Frames.Remove(name(), id));
+    /** A leader that takes a durable exchange over starts with every task its log still owes, oldest first. */
+    private void restoreFromLog() {
+        if (log == null) {
+            return;
         }
-    }
-
-    /** A node that takes the exchange over starts with the tasks the previous owner replicated here. */
-    private void restoreReplicas() {
-        for (TaskReplicas.Copy copy : TaskReplicas.of(vertx).take(name())) {
-            PendingTask task = new PendingTask(copy.id(), copy.envelope(), copy.priority());
+        List<PendingTask> owed = log.read(name(), s -> s instanceof TaskLedger l ? l.owed() : List.of());
+        long now = System.currentTimeMillis();
+        for (PendingTask task : owed) {
             tasks.put(task.id, task);
-            queue.add(task);
-            nextId = Math.max(nextId, copy.id() + 1);
+            if (task.notBeforeMillis > now) {
+                task.notBeforeNanos = System.nanoTime() + (task.notBeforeMillis - now) * 1_000_000L;
+                delayed.add(task);
+            } else {
+                queue.add(task);
+            }
         }
-        if (!tasks.isEmpty()) {
-            LOG.infof("exchange %s: took over with %d task(s) replicated from its previous owner", name(), tasks.size());
+        armDelayTimer();
+        if (!owed.isEmpty()) {
+            LOG.infof("exchange %s: leading with %d task(s) from the log", name(), owed.size());
         }
     }
 
-    @Override
-    protected void onDeletedByRequest() {
-        for (String peer : transport.peers()) {
-            transport.send(TaskReplicas.ADDRESS + "@" + peer, new TaskReplicas.Frames.Clear(name()));
+    /** Appends a command whose outcome nobody waits for: it is in order with every other command of this leader. */
+    private void record(byte[] command) {
+        if (log != null) {
+            log.append(name(), command).onFailure(t -> LOG.debugf("exchange %s: a command was not committed: %s",
+                name(), t.getMessage()));
         }
     }
 
@@ -269,6 +278,8 @@ final class TasksExchange extends ExchangeVerticle {
         task.delivered(worker.party.id());
         task.deadlineNanos = System.nanoTime() + options.ackTimeout().toNanos();
         worker.held.add(task.id);
+        record(TaskLedger.delivered(task.id, task.deliveries, worker.party.id(),
+            task.history.getJsonObject(task.history.size() - 1).getLong("at")));
         metrics.delivered.increment();
         if (task.deliveries > 1) {
             metrics.redelivered.increment();
@@ -301,6 +312,23 @@ final class TasksExchange extends ExchangeVerticle {
                 task.ended("acked");
                 finish(task, "acked");
                 metrics.acked.increment();
+                if (worker != null) {
+                    worker.held.remove(task.id);
+                }
+                if (log == null) {
+                    message.reply(null);
+                } else {
+                    // The worker hears "done" only once no leader can deliver the task again.
+                    log.append(name(), TaskLedger.acked(task.id)).onComplete(ar -> {
+                        if (ar.succeeded()) {
+                            message.reply(null);
+                        } else {
+                            MessagingException.from(ar.cause(), Failure.EXCHANGE_DOWN, "log gone").failReply(message);
+                        }
+                    });
+                }
+                dispatch();
+                return;
             }
             case NACK -> {
                 task.ended("nacked");
@@ -319,7 +347,6 @@ final class TasksExchange extends ExchangeVerticle {
 
     private void finish(PendingTask task, String outcome) {
         tasks.remove(task.id);
-        unreplicate(task.id);
         task.finalOutcome = outcome;
         finished.put(task.id, task);
     }
@@ -344,6 +371,8 @@ final class TasksExchange extends ExchangeVerticle {
             deadLetter(task, reason);
             return;
         }
+        record(TaskLedger.returned(task.id, task.deliveries, reason,
+            delayMs > 0 ? System.currentTimeMillis() + delayMs : 0));
         if (delayMs > 0) {
             task.notBeforeNanos = System.nanoTime() + delayMs * 1_000_000L;
             delayed.add(task);
@@ -413,6 +442,7 @@ final class TasksExchange extends ExchangeVerticle {
         if (dlx == null) {
             LOG.debugf("exchange %s: task %d dropped after %d deliveries (%s); no dead-letter-exchange is set",
                 name(), task.id, task.deliveries, reason);
+            record(TaskLedger.dead(task.id, reason));
             return;
         }
         Map<String, String> headers = new HashMap<>(task.envelope.headers());
@@ -422,7 +452,10 @@ final class TasksExchange extends ExchangeVerticle {
         headers.put("x-death-reason", reason);
         headers.put("x-history", task.history.encode());
         Envelope dead = new Envelope(dlx, task.envelope.tag(), task.envelope.message(), headers);
-        transport.request(transport.exchangeAddress(dlx), new DeadLetterFrame(dead, task.priority), 10_000).onFailure(t -> {
+        // Logged as dead only once the dead-letter exchange has it (or refused it for good): a leader change in
+        // between delivers the task once more rather than losing it.
+        transport.request(transport.exchangeAddress(dlx), new DeadLetterFrame(dead, task.priority), 10_000)
+            .onComplete(ar -> record(TaskLedger.dead(task.id, reason))).onFailure(t -> {
             metrics.deadLetterFailed.increment();
             LOG.warnf("exchange %s: task %d could not be dead-lettered to '%s': %s", name(), task.id, dlx,
                 MessagingException.from(t, Failure.NO_SUCH_EXCHANGE, "no exchange named '" + dlx + "'").getMessage());

@@ -17,10 +17,13 @@ import java.time.Duration;
  *                           the dead-letter exchange (or is dropped and counted when there is none)
  * @param deadLetterExchange a tasks or sink exchange, or null
  * @param maxPrefetch        the largest prefetch limit a worker may ask for
+ * @param durable            true (the default): the tasks live in the replica set's Raft log and survive restarts
+ *                           and the loss of a minority of replicas; false: in one node's memory, lost with it
  */
 public record TasksOptions(int maxQueued, Duration ackTimeout, int maxDeliveries, String deadLetterExchange,
-                           int maxPrefetch, int maxMessageBytes, Duration partyCheckInterval) {
+                           int maxPrefetch, int maxMessageBytes, Duration partyCheckInterval, boolean durable) {
 
+    public static final String DURABLE = "durable";
     public static final String MAX_QUEUED = "max-queued";
     public static final String ACK_TIMEOUT = "ack-timeout";
     public static final String MAX_DELIVERIES = "max-deliveries";
@@ -38,7 +41,8 @@ public record TasksOptions(int maxQueued, Duration ackTimeout, int maxDeliveries
             o.exchangeName(DEAD_LETTER_EXCHANGE),
             o.intValue(MAX_PREFETCH, 1000, 1, 100_000),
             o.intValue(MAX_MESSAGE_BYTES, 1024 * 1024, 0, 64 * 1024 * 1024),
-            o.duration(PARTY_CHECK_INTERVAL, Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(1)));
+            o.duration(PARTY_CHECK_INTERVAL, Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(1)),
+            o.bool(DURABLE, true));
         o.rejectUnknown();
         if (definition.name().equals(options.deadLetterExchange())) {
             throw new MessagingException(Failure.INVALID, "exchange '" + definition.name()

@@ -1,11 +1,17 @@
 package dev.messagingnode.tasks;
 
+import dev.messagingnode.exchange.DurableState;
 import dev.messagingnode.exchange.ExchangeContext;
 import dev.messagingnode.exchange.ExchangeDefinition;
 import dev.messagingnode.exchange.ExchangePattern;
 import io.vertx.core.Verticle;
+import java.io.DataInput;
+import java.io.IOException;
 
-/** The {@code tasks} pattern: prioritised work handed out to workers with prefetch, ack and redelivery. */
+/**
+ * The {@code tasks} pattern: prioritised work handed out to workers with prefetch, ack and redelivery; durable
+ * (in the replica set's Raft log) unless created with {@code durable=false}.
+ */
 public final class TasksPattern implements ExchangePattern {
 
     public static final String NAME = "tasks";
@@ -27,15 +33,24 @@ public final class TasksPattern implements ExchangePattern {
     }
 
     @Override
-    public java.util.List<Class<?>> wireTypes() {
-        return java.util.List.of(TaskFrames.Enqueue.class, TaskFrames.Delivery.class, TaskFrames.Settle.class,
-            TaskReplicas.Frames.Add.class, TaskReplicas.Frames.Remove.class, TaskReplicas.Frames.Clear.class);
+    public boolean durable(Object validatedOptions) {
+        return ((TasksOptions) validatedOptions).durable();
     }
 
-    /** Every node keeps replicas of the tasks owners elsewhere accept, to take over with them. */
     @Override
-    public void installNode(io.vertx.core.Vertx vertx) {
-        TaskReplicas.install(vertx);
+    public DurableState newDurableState(ExchangeDefinition definition, Object validatedOptions) {
+        return new TaskLedger(definition.name());
+    }
+
+    @Override
+    public DurableState readDurableState(ExchangeDefinition definition, Object validatedOptions, DataInput in)
+        throws IOException {
+        return TaskLedger.read(definition.name(), in);
+    }
+
+    @Override
+    public java.util.List<Class<?>> wireTypes() {
+        return java.util.List.of(TaskFrames.Enqueue.class, TaskFrames.Delivery.class, TaskFrames.Settle.class);
     }
 
     @Override

@@ -1,5 +1,9 @@
 package dev.messagingnode.testing;
 
+import dev.messagingnode.durable.DurableExchanges;
+import dev.messagingnode.durable.DurableGroup;
+import dev.messagingnode.durable.DurableSettings;
+
 import dev.messagingnode.client.MessagingClient;
 import dev.messagingnode.exchange.ExchangeContext;
 import dev.messagingnode.exchange.ExchangeDefinition;
@@ -13,17 +17,36 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** One node on a plain Vert.x instance, without Quarkus: what the pattern tests run against. */
+/**
+ * One node on a plain Vert.x instance, without Quarkus: what the pattern tests run against. It is its own replica
+ * set, with its log in a temporary directory, so durable exchanges (tasks by default) run as on a real node.
+ */
 public final class LocalNode implements AutoCloseable {
 
     public final Vertx vertx = Vertx.vertx();
     public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    public final ExchangeRegistry registry =
-        new ExchangeRegistry(vertx, StandardPatterns.all(), new ExchangeContext(meters));
+    public final java.nio.file.Path dataDir;
+    public final DurableGroup durable;
+    public final ExchangeRegistry registry;
+    private final DurableExchanges durableExchanges;
     public final MessagingClient client;
 
     public LocalNode() {
+        try {
+            dataDir = java.nio.file.Files.createTempDirectory("local-node");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        dev.messagingnode.exchange.Patterns patterns = StandardPatterns.all();
+        durable = new DurableGroup(vertx, new DurableSettings("local", java.util.List.of("local"), dataDir,
+            16 << 20, java.time.Duration.ofSeconds(10)), patterns, meters);
+        registry = new ExchangeRegistry(vertx, patterns, new ExchangeContext(meters, durable));
+        await(durable.startAlone());
         await(registry.start());
+        durableExchanges = new DurableExchanges(vertx, durable, registry, registry::isRunning);
+        registry.durable(durableExchanges);
+        durableExchanges.start();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(durable::isLeader);
         client = MessagingClient.create(vertx);
     }
 
@@ -66,6 +89,14 @@ public final class LocalNode implements AutoCloseable {
 
     @Override
     public void close() {
+        durableExchanges.stop();
+        await(registry.stop());
+        await(durable.stop());
         await(vertx.close());
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dataDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // a temporary directory: the system cleans it up
+        }
     }
 }

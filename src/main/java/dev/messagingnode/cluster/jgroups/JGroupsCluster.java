@@ -53,6 +53,9 @@ import org.jgroups.stack.Protocol;
 public final class JGroupsCluster implements Cluster {
 
     private static final Logger LOG = Logger.getLogger(JGroupsCluster.class);
+    private static final short RAFT_ID = protocolId(org.jgroups.protocols.raft.RAFT.class);
+    private static final short REDIRECT_ID = protocolId(org.jgroups.protocols.raft.REDIRECT.class);
+    private static final short ELECTION_ID = protocolId(org.jgroups.protocols.raft.ELECTION.class);
 
     private final Vertx vertx;
     private final Context context;
@@ -63,13 +66,37 @@ public final class JGroupsCluster implements Cluster {
     private volatile Map<String, Address> addresses = Map.of();
     private final Map<String, Handler<ClusterMessage>> topics = new ConcurrentHashMap<>();
     private JChannel channel;
+    /** Protocols stacked on top of ours (the replica set's Raft: ELECTION, RAFT, REDIRECT), and who binds them. */
+    private final List<Protocol> top;
+    private final java.util.function.Consumer<JChannel> beforeConnect;
     /** The previous view, to tell who joined and who left; touched only on {@link #context}. */
     private List<String> lastMembers = List.of();
 
     public JGroupsCluster(Vertx vertx, ClusterSettings settings) {
+        this(vertx, settings, List.of(), c -> { });
+    }
+
+    /**
+     * With {@code top} stacked above the cluster's own protocols (DESIGN: durable exchanges run "over the same
+     * JGroups cluster"); {@code beforeConnect} is handed the channel before it joins, to bind them.
+     */
+    public JGroupsCluster(Vertx vertx, ClusterSettings settings, List<Protocol> top,
+                          java.util.function.Consumer<JChannel> beforeConnect) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.settings = settings;
+        this.top = List.copyOf(top);
+        this.beforeConnect = beforeConnect;
+    }
+
+    /** A protocol's id, registered by its class's static initializer (which a class literal does not run). */
+    private static short protocolId(Class<?> protocol) {
+        try {
+            Class.forName(protocol.getName(), true, protocol.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+        return org.jgroups.conf.ClassConfigurator.getProtocolId(protocol);
     }
 
     /** The channel, for tests that inject partitions (DISCARD) into the stack. */
@@ -146,6 +173,10 @@ public final class JGroupsCluster implements Cluster {
     }
 
     private void onMessage(Message message) {
+        if (message.getHeader(RAFT_ID) != null || message.getHeader(REDIRECT_ID) != null
+            || message.getHeader(ELECTION_ID) != null) {
+            return; // Raft's own traffic, from a member whose stack has it while ours does not
+        }
         byte[] bytes = message.getArray();
         int offset = message.getOffset();
         int topicLength = bytes[offset] & 0xff;
@@ -164,6 +195,7 @@ public final class JGroupsCluster implements Cluster {
     public Future<Void> start() {
         return vertx.executeBlocking(() -> {
             channel = new JChannel(stack()).name(settings.nodeName());
+            beforeConnect.accept(channel);
             channel.setReceiver(new Receiver() {
                 @Override
                 public void viewAccepted(View view) {
@@ -256,6 +288,7 @@ public final class JGroupsCluster implements Cluster {
         stack.add(new UFC());
         stack.add(new MFC());
         stack.add(new FRAG4());
+        stack.addAll(top);
         return stack.toArray(new Protocol[0]);
     }
 }

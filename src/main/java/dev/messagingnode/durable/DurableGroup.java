@@ -1,0 +1,297 @@
+package dev.messagingnode.durable;
+
+import dev.messagingnode.exchange.DurableState;
+import dev.messagingnode.exchange.Failure;
+import dev.messagingnode.exchange.MessagingException;
+import dev.messagingnode.exchange.Patterns;
+import dev.messagingnode.exchange.ReplicatedLog;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+import org.jgroups.Address;
+import org.jgroups.JChannel;
+import org.jgroups.View;
+import org.jgroups.protocols.SHARED_LOOPBACK;
+import org.jgroups.protocols.SHARED_LOOPBACK_PING;
+import org.jgroups.protocols.UNICAST3;
+import org.jgroups.protocols.pbcast.GMS;
+import org.jgroups.protocols.pbcast.NAKACK2;
+import org.jgroups.protocols.pbcast.STABLE;
+import org.jgroups.protocols.raft.ELECTION;
+import org.jgroups.protocols.raft.RAFT;
+import org.jgroups.protocols.raft.REDIRECT;
+import org.jgroups.protocols.raft.Role;
+import org.jgroups.raft.RaftHandle;
+import org.jgroups.stack.Protocol;
+
+/**
+ * This node's member of its replica set: one Raft group (jgroups-raft's ELECTION, RAFT and REDIRECT on top of the
+ * node's JGroups channel, or of a channel of its own when the node runs alone) whose state machine, the
+ * {@link Ledger}, holds every durable exchange of the set. One log directory, one Raft thread, whatever the number
+ * of durable exchanges.
+ *
+ * <p>The log is fsynced before a command counts as committed ({@code RAFT.log_use_fsync}); concurrent appends share
+ * one write and one fsync (jgroups-raft batches what is queued). Only the leader appends exchange commands
+ * ({@link #append}); definitions may be proposed from any replica ({@link #propose}, forwarded by REDIRECT).
+ */
+public final class DurableGroup implements ReplicatedLog {
+
+    private static final Logger LOG = Logger.getLogger(DurableGroup.class);
+
+    private final Vertx vertx;
+    private final DurableSettings settings;
+    private final Ledger ledger;
+    private final RAFT raft;
+    private final ELECTION election = new ELECTION();
+    private final REDIRECT redirect = new REDIRECT();
+    private final List<Runnable> roleListeners = new CopyOnWriteArrayList<>();
+    private final Timer commits;
+    private final Counter leaderChanges;
+    private RaftHandle handle;
+    private JChannel ownChannel;
+
+    public DurableGroup(Vertx vertx, DurableSettings settings, Patterns patterns, MeterRegistry meters) {
+        this.vertx = vertx;
+        this.settings = settings;
+        this.ledger = new Ledger(patterns);
+        this.raft = new RAFT().raftId(settings.node()).members(settings.members())
+            .logDir(settings.dataDir().toAbsolutePath().toString()).logUseFsync(true)
+            .maxLogSize(settings.maxLogBytes());
+        this.commits = Timer.builder("messaging.durable.commit")
+            .description("From append to committed on a majority (fsynced) and applied here")
+            .publishPercentiles(0.5, 0.99).register(meters);
+        this.leaderChanges = Counter.builder("messaging.durable.role.changes")
+            .description("Raft role changes of this node (leader, follower, learner)").register(meters);
+        Gauge.builder("messaging.durable.log.bytes", this, DurableGroup::logBytes)
+            .description("Bytes of the Raft log and snapshot on disk").baseUnit("bytes").register(meters);
+        Gauge.builder("messaging.durable.snapshot.age", this, DurableGroup::snapshotAgeSeconds)
+            .description("Seconds since the snapshot on disk was written (-1: none yet)").baseUnit("seconds")
+            .register(meters);
+        Gauge.builder("messaging.durable.leader", this, g -> g.isLeader() ? 1 : 0)
+            .description("1 while this node is the leader of its replica set").register(meters);
+        Gauge.builder("messaging.durable.quorum", this, g -> g.hasQuorum() ? 1 : 0)
+            .description("1 while this node reaches a majority of its replica set").register(meters);
+    }
+
+    /** The protocols that go on top of the node's JGroups stack, in order. */
+    public List<Protocol> protocols() {
+        return List.of(election, raft, redirect);
+    }
+
+    /** Binds the Raft handle to the channel the protocols are in; before the channel connects. */
+    public void attach(JChannel channel) {
+        handle = new RaftHandle(channel, ledger);
+        raft.addRoleListener(this::roleChanged);
+    }
+
+    /** A node alone: its replica set of one, on a channel of its own that opens no socket. */
+    public Future<Void> startAlone() {
+        return vertx.executeBlocking(() -> {
+            List<Protocol> stack = new ArrayList<>(List.of(new SHARED_LOOPBACK(), new SHARED_LOOPBACK_PING(),
+                new NAKACK2(), new UNICAST3(), new STABLE(), new GMS().printLocalAddress(false)));
+            stack.addAll(protocols());
+            JChannel channel = new JChannel(stack.toArray(new Protocol[0])).name(settings.node());
+            attach(channel);
+            try {
+                channel.connect("durable-" + settings.node() + "-" + java.util.UUID.randomUUID());
+            } catch (Exception e) {
+                channel.close();
+                throw unreadable(e);
+            }
+            ownChannel = channel;
+            return null;
+        });
+    }
+
+    /** What a log or snapshot that cannot be read stops the node with: the directory and the reason. */
+    public IllegalStateException unreadable(Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return new IllegalStateException("the durable log in " + settings.logDir().toAbsolutePath()
+            + " cannot be read: " + root + " (no task was dropped; repair or move the directory; a replica of a"
+            + " replica set may start empty and be given the log by its leader)", e);
+    }
+
+    public Future<Void> stop() {
+        JChannel c = ownChannel;
+        return c == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+            c.close();
+            return null;
+        });
+    }
+
+    public DurableSettings settings() {
+        return settings;
+    }
+
+    Ledger ledger() {
+        return ledger;
+    }
+
+    /** Called, on the Raft thread, whenever this node's role changes. */
+    void onRoleChange(Runnable listener) {
+        roleListeners.add(listener);
+    }
+
+    public boolean isLeader() {
+        return raft.isLeader();
+    }
+
+    public long term() {
+        return raft.currentTerm();
+    }
+
+    /** The leader's node name, or null while there is none. */
+    public String leader() {
+        Address a = raft.leader();
+        return a == null ? null : String.valueOf(a);
+    }
+
+    /** The replicas this node cannot see in its view. */
+    public List<String> unreachable() {
+        View view = handle == null ? null : handle.channel().getView();
+        List<String> out = new ArrayList<>(settings.members());
+        if (view != null) {
+            for (Address a : view.getMembers()) {
+                out.remove(String.valueOf(a));
+            }
+        }
+        return out;
+    }
+
+    public boolean hasQuorum() {
+        return settings.members().size() - unreachable().size() >= settings.members().size() / 2 + 1;
+    }
+
+    /** "leader", "follower", "learner" (not a voting member) or "no-quorum", as readiness reports it. */
+    public String role() {
+        if (!settings.members().contains(settings.node())) {
+            return "learner";
+        }
+        if (!hasQuorum()) {
+            return "no-quorum";
+        }
+        return isLeader() ? "leader" : leader() == null ? "electing" : "follower";
+    }
+
+    /** Why this node cannot commit for {@code exchange} now, for NO_QUORUM refusals. */
+    public String whyNot(String exchange) {
+        List<String> gone = unreachable();
+        int n = settings.members().size();
+        if (n - gone.size() < n / 2 + 1) {
+            return gone.size() + " of " + n + " replicas of '" + exchange + "' unreachable from node "
+                + settings.node() + " " + gone + "; a majority of " + (n / 2 + 1) + " is needed, nothing was accepted";
+        }
+        String leader = leader();
+        return leader == null
+            ? "the replicas of '" + exchange + "' are electing a leader; nothing was accepted, retry"
+            : "node " + settings.node() + " is not the leader of '" + exchange + "' any more (" + leader
+                + " is); nothing was accepted, retry";
+    }
+
+    @Override
+    public Future<byte[]> append(String exchange, byte[] command) {
+        if (!raft.isLeader()) {
+            return MessagingException.failed(Failure.NO_QUORUM, whyNot(exchange));
+        }
+        return submit(exchange, Ledger.exchange(exchange, command), true).compose(answer -> answer[0] == Ledger.OK
+            ? Future.succeededFuture(java.util.Arrays.copyOfRange(answer, 1, answer.length))
+            : MessagingException.failed(Failure.NO_SUCH_EXCHANGE, Ledger.detail(answer)));
+    }
+
+    @Override
+    public <T> T read(String exchange, Function<DurableState, T> reader) {
+        return ledger.read(exchange, reader);
+    }
+
+    /** A command of the ledger itself (definitions, the leader's first command), from any replica. */
+    Future<byte[]> propose(String exchange, byte[] command) {
+        return submit(exchange, command, false);
+    }
+
+    private Future<byte[]> submit(String exchange, byte[] command, boolean leaderOnly) {
+        Context context = vertx.getOrCreateContext();
+        Promise<byte[]> done = Promise.promise();
+        long start = System.nanoTime();
+        CompletableFuture<byte[]> f;
+        try {
+            f = leaderOnly ? raft.setAsync(command, 0, command.length) : handle.setAsync(command, 0, command.length);
+        } catch (Exception e) {
+            return MessagingException.failed(Failure.NO_QUORUM, whyNot(exchange));
+        }
+        f.orTimeout(settings.commitTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((answer, t) -> {
+            commits.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            context.runOnContext(v -> {
+                if (t == null) {
+                    done.complete(answer);
+                } else {
+                    done.fail(failure(exchange, t));
+                }
+            });
+        });
+        return done.future();
+    }
+
+    private MessagingException failure(String exchange, Throwable t) {
+        Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (cause instanceof TimeoutException) {
+            return new MessagingException(Failure.NO_QUORUM, "not committed within "
+                + settings.commitTimeout().toMillis() + " ms: " + whyNot(exchange)
+                + " (the command may still commit later)");
+        }
+        if (cause instanceof IOException io) {
+            return new MessagingException(Failure.EXCHANGE_DOWN, "the durable log of node " + settings.node()
+                + " cannot be written (" + io.getMessage() + "); nothing was accepted");
+        }
+        if (!raft.isLeader() || cause instanceof org.jgroups.protocols.raft.RaftLeaderException) {
+            return new MessagingException(Failure.NO_QUORUM, whyNot(exchange));
+        }
+        return new MessagingException(Failure.EXCHANGE_DOWN, "exchange '" + exchange + "': the log refused the"
+            + " command: " + cause);
+    }
+
+    private void roleChanged(Role role) {
+        leaderChanges.increment();
+        LOG.infof("durable: node %s is now %s of replica set %s (term %d)", settings.node(),
+            role.name().toLowerCase(java.util.Locale.ROOT), settings.members(), raft.currentTerm());
+        for (Runnable r : roleListeners) {
+            r.run();
+        }
+    }
+
+    private double logBytes() {
+        try (Stream<Path> files = Files.walk(settings.logDir())) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private double snapshotAgeSeconds() {
+        Path snapshot = settings.logDir().resolve("state_snapshot.raft");
+        long at = ledger.snapshotWrittenAt();
+        if (at == 0 && Files.exists(snapshot)) {
+            at = snapshot.toFile().lastModified();
+        }
+        return at == 0 ? -1 : (System.currentTimeMillis() - at) / 1000.0;
+    }
+}
