@@ -36,7 +36,7 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule onlyTheJGroupsPackageKnowsJGroups = noClasses()
-        .that().resideOutsideOfPackage("..cluster.jgroups..")
+        .that().resideOutsideOfPackages("..cluster.jgroups..", "..durable..")
         .should().dependOnClassesThat().resideInAPackage("org.jgroups..");
 
     @ArchTest

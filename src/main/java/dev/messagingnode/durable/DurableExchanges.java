@@ -95,6 +95,13 @@ public final class DurableExchanges implements DurableCatalog {
         return group.ledger().definition(name) != null;
     }
 
+    @Override
+    public Set<String> names() {
+        Set<String> names = new HashSet<>();
+        group.ledger().definitions().forEach(d -> names.add(d.name()));
+        return names;
+    }
+
     /** The durable exchanges of the log, in name order. */
     public List<ExchangeDefinition> definitions() {
         return group.ledger().definitions();

@@ -14,6 +14,9 @@ public interface DurableCatalog {
      */
     Future<Void> define(ExchangeDefinition definition);
 
+    /** The names of every durable exchange the log holds. */
+    java.util.Set<String> names();
+
     /** True when the log holds a durable exchange of that name. */
     boolean owns(String name);
 

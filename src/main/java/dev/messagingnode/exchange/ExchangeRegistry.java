@@ -114,6 +114,14 @@ public final class ExchangeRegistry {
                     + " (the default for " + definition.pattern() + ") but this node has no replica set: name the"
                     + " replicas in messaging.durable.members, or create it with option durable=false");
             }
+            java.util.Set<String> all = catalog.names();
+            synchronized (this) {
+                all.addAll(running.keySet());
+            }
+            if (!all.contains(definition.name()) && all.size() >= maxExchanges) {
+                return MessagingException.failed(Failure.OVER_CAPACITY, "this node already runs " + maxExchanges
+                    + " exchanges (messaging.max-exchanges); delete one first");
+            }
             return catalog.define(definition);
         }
         return guard.check(definition).compose(verdict -> verdict == CreationGuard.Verdict.CREATE_HERE

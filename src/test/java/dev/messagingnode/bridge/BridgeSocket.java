@@ -6,6 +6,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -95,6 +96,36 @@ final class BridgeSocket implements AutoCloseable {
             }
         }
         throw new IOException("no matching frame in 1000");
+    }
+
+    /**
+     * Reads frames until every one of {@code wanted} matched one (in any order: a durable exchange answers an ack
+     * once it is committed, and may deliver the next task before that); the matches, in the order of the predicates.
+     */
+    @SafeVarargs
+    final List<JsonObject> readAll(Predicate<JsonObject>... wanted) throws IOException {
+        JsonObject[] found = new JsonObject[wanted.length];
+        int left = wanted.length;
+        for (int i = 0; i < 1000 && left > 0; i++) {
+            JsonObject frame = read();
+            for (int k = 0; k < wanted.length; k++) {
+                if (found[k] == null && wanted[k].test(frame)) {
+                    found[k] = frame;
+                    left--;
+                    break;
+                }
+            }
+        }
+        if (left > 0) {
+            throw new IOException("not every wanted frame came in 1000");
+        }
+        return List.of(found);
+    }
+
+    /** Matches the reply (or error) to the frame sent with this reply address. */
+    static Predicate<JsonObject> replyTo(String replyAddress) {
+        return f -> replyAddress.equals(f.getString("address")) || ("err".equals(f.getString("type"))
+            && (f.getString("address") == null || replyAddress.equals(f.getString("address"))));
     }
 
     /** The reply (or error) to the frame sent with this reply address. */

@@ -33,8 +33,7 @@ class NativeImageConfigTest {
     private static final Path DIR = Path.of("src/main/resources/META-INF/native-image/dev.messagingnode/messaging-node");
     private static final Path REFLECT = DIR.resolve("reflect-config.json");
     private static final Path RESOURCES = DIR.resolve("resource-config.json");
-    private static final Path JGROUPS_CLUSTER = Path.of(
-        "src/main/java/dev/messagingnode/cluster/jgroups/JGroupsCluster.java");
+    private static final Path MAIN_SOURCES = Path.of("src/main/java");
 
     @Test
     void everyClassTheNodeReflectsOnIsRegistered() throws Exception {
@@ -72,14 +71,20 @@ class NativeImageConfigTest {
                 }
             }
         }
-        // JGroups' protocols of our stack: the imports of JGroupsCluster, so a protocol added there is caught here.
-        Matcher imports = Pattern.compile("import (org\\.jgroups\\.protocols\\.[\\w.]+);")
-            .matcher(Files.readString(JGROUPS_CLUSTER));
-        while (imports.find()) {
-            if (!imports.group(1).endsWith(".Protocol")) {
-                names.add(imports.group(1));
+        // JGroups' protocols of our stacks: every class of org.jgroups.protocols the node's sources name, imported or
+        // written out in full (a fully qualified `new` is caught too), so a protocol added anywhere is caught here.
+        try (java.util.stream.Stream<Path> sources = Files.walk(MAIN_SOURCES)) {
+            for (Path source : sources.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Matcher named = Pattern.compile("\\b(org\\.jgroups\\.protocols(?:\\.[a-z]\\w*)*\\.[A-Z]\\w*)")
+                    .matcher(Files.readString(source));
+                while (named.find()) {
+                    if (!named.group(1).endsWith(".Protocol")) {
+                        names.add(named.group(1));
+                    }
+                }
             }
         }
+        names.addAll(raftClasses());
         for (String map : new String[] {"jg-magic-map.xml", "jg-protocol-ids.xml"}) {
             try (InputStream in = org.jgroups.JChannel.class.getClassLoader().getResourceAsStream(map)) {
                 Matcher m = Pattern.compile("name=\"([\\w.$]+)\"").matcher(new String(in.readAllBytes(),
@@ -95,6 +100,59 @@ class NativeImageConfigTest {
             }
         }
         return names;
+    }
+
+    /**
+     * jgroups-raft's protocols, headers and messages: its classes register their magic numbers and protocol ids in
+     * static initializers (not in JGroups' XML maps) and are built by reflection when a message or header arrives,
+     * and its log is loaded by class name (RAFT.log_class). Every concrete class of the jar that is a Protocol, a
+     * Header, a Streamable (requests, responses, log entries) or a Log.
+     */
+    static Set<String> raftClasses() throws IOException {
+        Set<String> out = new TreeSet<>();
+        ClassLoader loader = org.jgroups.JChannel.class.getClassLoader();
+        Path jar;
+        try {
+            jar = Path.of(org.jgroups.protocols.raft.RAFT.class.getProtectionDomain().getCodeSource().getLocation()
+                .toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException(e);
+        }
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(zip.entries())) {
+                String n = e.getName();
+                if (!n.endsWith(".class") || !n.startsWith("org/jgroups/") || n.contains("module-info")
+                    || n.contains("LevelDB")) {
+                    continue;
+                }
+                try {
+                    Class<?> c = Class.forName(n.substring(0, n.length() - 6).replace('/', '.'), false, loader);
+                    boolean concrete = !c.isInterface() && !java.lang.reflect.Modifier.isAbstract(c.getModifiers());
+                    if (concrete && (org.jgroups.stack.Protocol.class.isAssignableFrom(c)
+                        || org.jgroups.Header.class.isAssignableFrom(c)
+                        || org.jgroups.util.Streamable.class.isAssignableFrom(c)
+                        || org.jgroups.protocols.raft.Log.class.isAssignableFrom(c))) {
+                        out.add(c.getName());
+                    }
+                } catch (ClassNotFoundException | LinkageError optional) {
+                    // a class for an optional dependency (LevelDB) that is not on our class path
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void theRaftProtocolsOfTheDurableGroupAreRegistered() throws Exception {
+        Set<String> raft = raftClasses();
+        assertThat(raft).contains("org.jgroups.protocols.raft.RAFT", "org.jgroups.protocols.raft.ELECTION",
+            "org.jgroups.protocols.raft.REDIRECT", "org.jgroups.protocols.raft.FileBasedLog",
+            "org.jgroups.protocols.raft.AppendEntriesRequest", "org.jgroups.protocols.raft.REDIRECT$RedirectHeader",
+            "org.jgroups.protocols.raft.election.VoteResponse");
+        assertThat(raft).as("LevelDB is not on our class path; its log is not used").noneMatch(n -> n.contains("LevelDB"));
+        Set<String> named = expectedReflection();
+        // Named in DurableGroup by import, and in JGroupsCluster by fully qualified name only: both are found.
+        assertThat(named).contains("org.jgroups.protocols.SHARED_LOOPBACK", "org.jgroups.protocols.raft.REDIRECT");
     }
 
     private static void collect(Type type, Deque<Class<?>> todo) {
