@@ -60,6 +60,8 @@ public final class NodeProcess implements AutoCloseable {
         environment.putIfAbsent("QUARKUS_HTTP_HOST", "127.0.0.1");
         environment.putIfAbsent("MESSAGING_BRIDGE_TCP_PORT", String.valueOf(freePort()));
         environment.putIfAbsent("MESSAGING_BRIDGE_TCP_HOST", "127.0.0.1");
+        // A log of its own unless the test restarts a node on the same one: never the project's ./data.
+        environment.putIfAbsent("MESSAGING_DURABLE_DATA_DIR", "target/node-data/" + name + "-" + System.nanoTime());
         pb.environment().putAll(environment);
         return new NodeProcess(name, port, Integer.parseInt(environment.get("MESSAGING_BRIDGE_TCP_PORT")), log,
             pb.start());

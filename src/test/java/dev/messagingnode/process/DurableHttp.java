@@ -1,0 +1,155 @@
+package dev.messagingnode.process;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * A producer and workers that use the node the way a user's program does, over plain HTTP: the producer enqueues
+ * numbered tasks and counts what the node answered; each worker opens a party, long-polls, and acks; both go to
+ * another node when theirs stops answering. What the durable-tasks ITs count losses and duplicates with.
+ */
+final class DurableHttp {
+
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** The bodies the node answered 202 for, and how often each body was done (acked) by a worker. */
+    final Map<String, Boolean> accepted = new ConcurrentHashMap<>();
+    final Map<String, AtomicInteger> done = new ConcurrentHashMap<>();
+    /** Answers by status code (202, 503, ...) and transport errors (-1). */
+    final Map<Integer, AtomicLong> answers = new ConcurrentHashMap<>();
+    private final String exchange;
+    private volatile boolean running = true;
+
+    DurableHttp(String exchange) {
+        this.exchange = exchange;
+    }
+
+    static HttpResponse<String> call(int port, String method, String path, String body) throws IOException,
+        InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(15));
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Enqueues "t0", "t1", ... at about {@code perSecond}, to the node {@code port} names, until stopped. */
+    Thread producer(Supplier<Integer> port, int perSecond) {
+        Thread t = new Thread(() -> {
+            long n = 0;
+            long start = System.nanoTime();
+            while (running) {
+                String body = "t" + n;
+                int status;
+                try {
+                    status = call(port.get(), "POST", "/exchanges/" + exchange + "/tasks", body).statusCode();
+                } catch (IOException e) {
+                    status = -1;
+                } catch (InterruptedException e) {
+                    return;
+                }
+                answers.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
+                if (status == 202) {
+                    accepted.put(body, true);
+                }
+                n++; // a refused body is never sent again: the count of accepted ones is exact
+                long due = start + n * 1_000_000_000L / perSecond;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    sleep(wait / 1_000_000);
+                }
+            }
+        }, "producer");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** A worker with {@code prefetch} that acks each task after {@code workMs}, on the node {@code port} names. */
+    Thread worker(Supplier<Integer> port, int prefetch, long workMs) {
+        Thread t = new Thread(() -> {
+            while (running || accepted.size() > done.size()) {
+                int p = port.get();
+                String party;
+                try {
+                    HttpResponse<String> r = call(p, "POST", "/exchanges/" + exchange + "/workers?prefetch="
+                        + prefetch + "&lease=5s", null);
+                    if (r.statusCode() != 201) {
+                        sleep(200);
+                        continue;
+                    }
+                    party = new JsonObject(r.body()).getString("party");
+                } catch (IOException e) {
+                    sleep(200);
+                    continue;
+                } catch (InterruptedException e) {
+                    return;
+                }
+                try {
+                    while (running || accepted.size() > done.size()) {
+                        HttpResponse<String> next = call(p, "GET", "/parties/" + party + "/next?wait=1s", null);
+                        if (next.statusCode() == 204) {
+                            continue;
+                        }
+                        if (next.statusCode() != 200) {
+                            break; // the party is gone: open another
+                        }
+                        JsonObject item = new JsonObject(next.body());
+                        sleep(workMs);
+                        int acked = call(p, "POST", "/parties/" + party + "/items/" + item.getLong("item") + "/ack",
+                            null).statusCode();
+                        if (acked == 204) {
+                            done.computeIfAbsent(item.getString("message"), k -> new AtomicInteger())
+                                .incrementAndGet();
+                        }
+                        // Not acked (the leader died, the delivery was taken back): it will come again.
+                    }
+                } catch (IOException e) {
+                    sleep(200); // the node died under us: start over, maybe on another one
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "worker");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    void stopProducing() {
+        running = false;
+    }
+
+    /** Accepted tasks that no worker has done. */
+    List<String> lost() {
+        return accepted.keySet().stream().filter(b -> !done.containsKey(b)).sorted().toList();
+    }
+
+    long doneTwice() {
+        return done.values().stream().filter(n -> n.get() > 1).count();
+    }
+
+    long answered(int status) {
+        AtomicLong n = answers.get(status);
+        return n == null ? 0 : n.get();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(Math.max(0, ms));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

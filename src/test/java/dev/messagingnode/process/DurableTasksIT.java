@@ -1,0 +1,274 @@
+package dev.messagingnode.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Durable tasks against the packaged node, driven over HTTP as a user's programs would: kill -9 of one node, of
+ * the leader again and again, of every node at once, and a rolling restart, each under load. "Accepted" is what
+ * the node answered 202 for; none of it may be lost, and a task may be done twice only when its delivery was in
+ * flight when its leader died.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class DurableTasksIT {
+
+    private static final Duration READY = Duration.ofSeconds(60);
+
+    /** Replica processes that keep their ports and data directories across restarts. */
+    private static final class Replicas implements AutoCloseable {
+        final int count;
+        final String cluster = "durable-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        final int[] clusterPorts;
+        final int[] httpPorts;
+        final int[] bridgePorts;
+        final NodeProcess[] nodes;
+        final Map<String, String> extra;
+        final AtomicInteger starts = new AtomicInteger();
+
+        Replicas(int count, Map<String, String> extra) throws Exception {
+            this.count = count;
+            this.extra = extra;
+            clusterPorts = new int[count];
+            httpPorts = new int[count];
+            bridgePorts = new int[count];
+            nodes = new NodeProcess[count];
+            for (int i = 0; i < count; i++) {
+                clusterPorts[i] = NodeProcess.freePort();
+                httpPorts[i] = NodeProcess.freePort();
+                bridgePorts[i] = NodeProcess.freePort();
+            }
+            for (int i = 0; i < count; i++) {
+                start(i);
+            }
+            for (int i = 0; i < count; i++) {
+                nodes[i].awaitReady(READY);
+            }
+        }
+
+        String name(int i) {
+            return "n" + (i + 1);
+        }
+
+        void start(int i) throws Exception {
+            Map<String, String> env = new HashMap<>(extra);
+            List<String> seeds = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (int k = 0; k < count; k++) {
+                seeds.add("127.0.0.1:" + clusterPorts[k]);
+                names.add(name(k));
+            }
+            env.put("MESSAGING_DEMO_ENABLED", "false");
+            env.put("MESSAGING_EXCHANGES_JOBS_PATTERN", "tasks");
+            env.put("MESSAGING_EXCHANGES_JOBS_OPTIONS_ACK_TIMEOUT", "5s");
+            env.put("QUARKUS_HTTP_PORT", String.valueOf(httpPorts[i]));
+            env.put("MESSAGING_BRIDGE_TCP_PORT", String.valueOf(bridgePorts[i]));
+            env.put("MESSAGING_DURABLE_DATA_DIR", "target/durable-it/" + cluster + "/" + name(i));
+            env.put("QUARKUS_SHUTDOWN_DELAY", "1s");
+            if (count > 1) {
+                env.put("MESSAGING_CLUSTER_ENABLED", "true");
+                env.put("MESSAGING_CLUSTER_NAME", cluster);
+                env.put("MESSAGING_CLUSTER_NODE_NAME", name(i));
+                env.put("MESSAGING_CLUSTER_BIND_PORT", String.valueOf(clusterPorts[i]));
+                env.put("MESSAGING_CLUSTER_SEEDS", String.join(",", seeds));
+                env.put("MESSAGING_DURABLE_MEMBERS", String.join(",", names));
+            }
+            nodes[i] = NodeProcess.start(cluster + "-" + name(i) + "-" + starts.incrementAndGet(), env);
+        }
+
+        /** The index of the node whose readiness says it leads, once one does and the others agree. */
+        int leader() {
+            int[] found = {-1};
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                for (int i = 0; i < count; i++) {
+                    JsonObject d = nodes[i].isAlive() ? nodes[i].readinessData("messaging-durable") : null;
+                    if (d != null && "leader".equals(d.getString("role"))) {
+                        found[0] = i;
+                        return true;
+                    }
+                }
+                return false;
+            });
+            return found[0];
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            for (NodeProcess n : nodes) {
+                if (n != null) {
+                    n.close();
+                }
+            }
+        }
+    }
+
+    private Replicas replicas;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (replicas != null) {
+            replicas.close();
+        }
+    }
+
+    @Test
+    void oneNodeKilledAndStartedAgainOnItsDataKeepsEveryAcceptedTask() throws Exception {
+        replicas = new Replicas(1, Map.of());
+        int port = replicas.httpPorts[0];
+        DurableHttp http = new DurableHttp("jobs");
+        List<Thread> producers = new ArrayList<>();
+        // 1,000 tasks from 8 producers at once: their enqueues share appends and fsyncs.
+        for (int p = 0; p < 8; p++) {
+            int from = p * 125;
+            Thread t = new Thread(() -> {
+                for (int i = from; i < from + 125; i++) {
+                    try {
+                        if (DurableHttp.call(port, "POST", "/exchanges/jobs/tasks", "t" + i).statusCode() == 202) {
+                            http.accepted.put("t" + i, true);
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+            t.start();
+            producers.add(t);
+        }
+        for (Thread t : producers) {
+            t.join();
+        }
+        assertThat(http.accepted).hasSize(1000);
+        replicas.nodes[0].kill();
+        replicas.start(0);
+        replicas.nodes[0].awaitReady(READY);
+        HttpResponse<String> info = DurableHttp.call(port, "GET", "/exchanges/jobs", null);
+        assertThat(new JsonObject(info.body()).getLong("depth")).as(info.body()).isEqualTo(1000);
+        http.stopProducing();
+        http.worker(() -> port, 50, 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> http.done.size() == 1000);
+        assertThat(http.doneTwice()).isZero();
+        // Ids come from the log: the next task is the 1,001st, not a reused one.
+        HttpResponse<String> next = DurableHttp.call(port, "POST", "/exchanges/jobs/tasks", "after");
+        assertThat(new JsonObject(next.body()).getLong("id")).isEqualTo(1001);
+    }
+
+    @Test
+    void threeReplicasLoseNothingWhenTheLeaderIsKilledThreeTimesInARow() throws Exception {
+        replicas = new Replicas(3, Map.of());
+        DurableHttp http = new DurableHttp("jobs");
+        int first = replicas.leader();
+        // Producer and workers on the two nodes that do not lead at first, each moving on when its node dies.
+        int[] producerOn = {(first + 1) % 3};
+        int[] workersOn = {(first + 2) % 3};
+        http.producer(() -> replicas.httpPorts[producerOn[0]], 100);
+        for (int w = 0; w < 2; w++) {
+            http.worker(() -> replicas.httpPorts[workersOn[0]], 5, 5);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> http.done.size() > 200);
+        List<String> killed = new ArrayList<>();
+        List<Long> electionMs = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            int leader = replicas.leader();
+            killed.add(replicas.name(leader));
+            if (producerOn[0] == leader) {
+                producerOn[0] = (leader + 1) % 3;
+            }
+            if (workersOn[0] == leader) {
+                workersOn[0] = (leader + 2) % 3;
+            }
+            long killedAt = System.nanoTime();
+            replicas.nodes[leader].kill();
+            int next = replicas.leader();
+            electionMs.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
+            assertThat(next).isNotEqualTo(leader);
+            replicas.start(leader);
+            replicas.nodes[leader].awaitReady(READY);
+            long doneBefore = http.done.size();
+            await().atMost(Duration.ofSeconds(30)).until(() -> http.done.size() > doneBefore + 100);
+        }
+        http.stopProducing();
+        await().atMost(Duration.ofSeconds(90)).until(() -> http.lost().isEmpty());
+        System.out.printf("leader kills %s: accepted=%d done=%d done-twice=%d answers=%s; a new leader after %s ms%n",
+            killed, http.accepted.size(), http.done.size(), http.doneTwice(), http.answers, electionMs);
+        assertThat(http.lost()).isEmpty();
+        assertThat(http.answered(404)).as("never 'no such exchange' while the leader changes").isZero();
+        // Done twice: only deliveries in flight at a kill (2 workers x prefetch 5, three kills).
+        assertThat(http.doneTwice()).isLessThanOrEqualTo(30);
+        assertThat(killed).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void allThreeKilledAtOnceAndStartedAgainLoseNothing() throws Exception {
+        replicas = new Replicas(3, Map.of());
+        int leader = replicas.leader();
+        int port = replicas.httpPorts[(leader + 1) % 3];
+        DurableHttp http = new DurableHttp("jobs");
+        for (int i = 0; i < 300; i++) {
+            if (DurableHttp.call(port, "POST", "/exchanges/jobs/tasks", "t" + i).statusCode() == 202) {
+                http.accepted.put("t" + i, true);
+            }
+        }
+        // An exchange defined at run time, on a node that does not lead: durable too.
+        assertThat(DurableHttp.call(port, "PUT", "/exchanges/later", "{\"pattern\":\"tasks\"}").statusCode())
+            .isEqualTo(201);
+        assertThat(DurableHttp.call(port, "POST", "/exchanges/later/tasks", "kept").statusCode()).isEqualTo(202);
+        assertThat(http.accepted).hasSize(300);
+        for (NodeProcess n : replicas.nodes) {
+            n.kill();
+        }
+        for (int i = 0; i < 3; i++) {
+            replicas.start(i);
+        }
+        for (int i = 0; i < 3; i++) {
+            replicas.nodes[i].awaitReady(READY);
+        }
+        int now = replicas.leader();
+        int other = (now + 2) % 3;
+        await().atMost(Duration.ofSeconds(30)).until(() -> new JsonObject(DurableHttp.call(replicas.httpPorts[other],
+            "GET", "/exchanges/later", null).body()).getLong("depth", -1L) == 1);
+        http.stopProducing();
+        http.worker(() -> replicas.httpPorts[other], 50, 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> http.done.size() == 300);
+        assertThat(http.lost()).isEmpty();
+        assertThat(http.doneTwice()).isZero();
+    }
+
+    @Test
+    void aRollingRestartUnderLoadLosesNothingAndProducersNeverSeeNoSuchExchange() throws Exception {
+        replicas = new Replicas(3, Map.of());
+        DurableHttp http = new DurableHttp("jobs");
+        int[] producerOn = {0};
+        int[] workersOn = {1};
+        http.producer(() -> replicas.httpPorts[producerOn[0]], 50);
+        http.worker(() -> replicas.httpPorts[workersOn[0]], 5, 5);
+        await().atMost(Duration.ofSeconds(30)).until(() -> http.done.size() > 100);
+        for (int i = 0; i < 3; i++) {
+            // Clients move off the node before its turn, as a load balancer would once readiness turns DOWN.
+            producerOn[0] = (i + 1) % 3;
+            workersOn[0] = (i + 2) % 3;
+            assertThat(replicas.nodes[i].stop(Duration.ofSeconds(30))).isIn(0, 143);
+            replicas.start(i);
+            replicas.nodes[i].awaitReady(READY);
+            long doneBefore = http.done.size();
+            await().atMost(Duration.ofSeconds(30)).until(() -> http.done.size() > doneBefore + 50);
+        }
+        http.stopProducing();
+        await().atMost(Duration.ofSeconds(90)).until(() -> http.lost().isEmpty());
+        System.out.printf("rolling restart: accepted=%d done=%d done-twice=%d answers=%s%n", http.accepted.size(),
+            http.done.size(), http.doneTwice(), http.answers);
+        assertThat(http.lost()).isEmpty();
+        assertThat(http.answered(404)).isZero();
+    }
+}
