@@ -148,7 +148,7 @@ public final class DurableExchanges implements DurableCatalog {
             follow(defs);
         }
         for (String name : new ArrayList<>(standIns.keySet())) {
-            if (!names.contains(name) && !configured.containsKey(name) || hosted.contains(name)) {
+            if (!names.contains(name) && !configured.containsKey(name) || registry.isRunning(name)) {
                 standIns.remove(name).close();
             }
         }
@@ -175,14 +175,20 @@ public final class DurableExchanges implements DurableCatalog {
         }
         for (ExchangeDefinition d : defs) {
             if (!hosted.contains(d.name()) && !registry.isDefined(d.name())) {
-                StandIn s = standIns.remove(d.name());
-                if (s != null) {
-                    s.close();
-                }
                 hosted.add(d.name());
-                registry.createHere(d).onFailure(t -> {
-                    hosted.remove(d.name());
-                    LOG.errorf("durable exchange %s cannot start on its leader: %s", d.name(), t.getMessage());
+                // The stand-in answers until the exchange's own consumer is there: no moment without either.
+                registry.createHere(d).onComplete(ar -> {
+                    if (ar.failed()) {
+                        hosted.remove(d.name());
+                        LOG.errorf("durable exchange %s cannot start on its leader: %s", d.name(),
+                            ar.cause().getMessage());
+                    }
+                    StandIn s = standIns.remove(d.name());
+                    if (s != null && ar.succeeded()) {
+                        s.close();
+                    } else if (s != null) {
+                        standIns.put(d.name(), s);
+                    }
                 });
             }
         }

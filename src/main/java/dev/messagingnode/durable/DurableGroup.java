@@ -73,7 +73,11 @@ public final class DurableGroup implements ReplicatedLog {
         this.ledger = new Ledger(patterns);
         this.raft = new RAFT().raftId(settings.node()).members(settings.members())
             .logDir(settings.dataDir().toAbsolutePath().toString()).logUseFsync(true)
-            .maxLogSize(settings.maxLogBytes());
+            .maxLogSize(settings.maxLogBytes())
+            // A replica that missed entries (it was down, or a new leader's log is ahead) is sent them on this
+            // period; the default second made every failover wait about two of them before the new leader's first
+            // command committed.
+            .resendInterval(100);
         this.commits = Timer.builder("messaging.durable.commit")
             .description("From append to committed on a majority (fsynced) and applied here")
             .publishPercentiles(0.5, 0.99).register(meters);
@@ -202,10 +206,13 @@ public final class DurableGroup implements ReplicatedLog {
                 + settings.node() + " " + gone + "; a majority of " + (n / 2 + 1) + " is needed, nothing was accepted";
         }
         String leader = leader();
-        return leader == null
-            ? "the replicas of '" + exchange + "' are electing a leader; nothing was accepted, retry"
-            : "node " + settings.node() + " is not the leader of '" + exchange + "' any more (" + leader
-                + " is); nothing was accepted, retry";
+        if (leader == null) {
+            return "the replicas of '" + exchange + "' are electing a leader; nothing was accepted, retry";
+        }
+        return leader.equals(settings.node())
+            ? "node " + leader + " leads '" + exchange + "' and is starting it; nothing was accepted, retry"
+            : "node " + leader + " leads '" + exchange + "', not node " + settings.node()
+                + "; nothing was accepted, retry";
     }
 
     @Override

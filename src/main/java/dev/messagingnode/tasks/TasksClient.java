@@ -45,9 +45,13 @@ public final class TasksClient {
         }
         TaskFrames.Enqueue frame = new TaskFrames.Enqueue(new Envelope(exchange, tag, task, headers), priority);
         Transport transport = Transport.of(vertx);
-        return transport.request(transport.exchangeAddress(exchange), frame, CONFIRM_MS).map(body -> (Long) body)
-            .recover(t -> Future.failedFuture(MessagingException.from(t, Failure.NO_SUCH_EXCHANGE,
-                "no exchange named '" + exchange + "'")));
+        String address = transport.exchangeAddress(exchange);
+        return transport.request(address, frame, CONFIRM_MS).map(body -> (Long) body)
+            .recover(t -> Future.failedFuture(address.indexOf('@') >= 0 && MessagingException.isNoHandlers(t)
+                // The exchange was there, on a node that has just left (a leader killed, say): retryable.
+                ? new MessagingException(Failure.EXCHANGE_DOWN, "the node that ran exchange '" + exchange + "' ("
+                    + transport.nodeOf(address) + ") left the cluster; its replicas elect a new leader, retry")
+                : MessagingException.from(t, Failure.NO_SUCH_EXCHANGE, "no exchange named '" + exchange + "'")));
     }
 
     /**

@@ -45,8 +45,8 @@ class ClusterFailoverIT {
         cluster(env, 2);
     }
 
-    private void cluster(Map<String, String> env, int processes) throws Exception {
-        cluster = ProcessCluster.start("failover", env, processes);
+    private void cluster(Map<String, String> env, int count) throws Exception {
+        cluster = ProcessCluster.start("failover", env, count);
         processes = cluster.processes;
         member = cluster.member;
     }

@@ -26,10 +26,16 @@ final class DurableHttp {
     /** The bodies the node answered 202 for, and how often each body was done (acked) by a worker. */
     final Map<String, Boolean> accepted = new ConcurrentHashMap<>();
     final Map<String, AtomicInteger> done = new ConcurrentHashMap<>();
+    /** Refusals by second since the producer started and detail (digits as N), to see what a failover costs. */
+    final Map<String, AtomicLong> refusals = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /** The answers to workers' acks, by status code. */
+    final Map<Integer, AtomicLong> ackAnswers = new ConcurrentHashMap<>();
     /** Answers by status code (202, 503, ...) and transport errors (-1). */
     final Map<Integer, AtomicLong> answers = new ConcurrentHashMap<>();
     private final String exchange;
     private volatile boolean running = true;
+    /** Workers go on until told: the producer's last tasks may still be on their way to them. */
+    private volatile boolean working = true;
 
     DurableHttp(String exchange) {
         this.exchange = exchange;
@@ -53,7 +59,14 @@ final class DurableHttp {
                 String body = "t" + n;
                 int status;
                 try {
-                    status = call(port.get(), "POST", "/exchanges/" + exchange + "/tasks", body).statusCode();
+                    HttpResponse<String> r = call(port.get(), "POST", "/exchanges/" + exchange + "/tasks", body);
+                    status = r.statusCode();
+                    if (status != 202) {
+                        String detail = r.body().replaceAll(".*\"detail\":\"([^\"]*)\".*", "$1")
+                            .replaceAll("[0-9]+", "N");
+                        refusals.computeIfAbsent(((System.nanoTime() - start) / 1_000_000_000L) + "s " + detail,
+                            k -> new AtomicLong()).incrementAndGet();
+                    }
                 } catch (IOException e) {
                     status = -1;
                 } catch (InterruptedException e) {
@@ -79,7 +92,7 @@ final class DurableHttp {
     /** A worker with {@code prefetch} that acks each task after {@code workMs}, on the node {@code port} names. */
     Thread worker(Supplier<Integer> port, int prefetch, long workMs) {
         Thread t = new Thread(() -> {
-            while (running || accepted.size() > done.size()) {
+            while (working) {
                 int p = port.get();
                 String party;
                 try {
@@ -97,7 +110,7 @@ final class DurableHttp {
                     return;
                 }
                 try {
-                    while (running || accepted.size() > done.size()) {
+                    while (working) {
                         HttpResponse<String> next = call(p, "GET", "/parties/" + party + "/next?wait=1s", null);
                         if (next.statusCode() == 204) {
                             continue;
@@ -107,13 +120,12 @@ final class DurableHttp {
                         }
                         JsonObject item = new JsonObject(next.body());
                         sleep(workMs);
+                        // Done once worked: an ack that a dying leader committed but could not confirm still means
+                        // the work was done; one it did not commit brings the task again (counted twice then).
+                        done.computeIfAbsent(item.getString("message"), k -> new AtomicInteger()).incrementAndGet();
                         int acked = call(p, "POST", "/parties/" + party + "/items/" + item.getLong("item") + "/ack",
                             null).statusCode();
-                        if (acked == 204) {
-                            done.computeIfAbsent(item.getString("message"), k -> new AtomicInteger())
-                                .incrementAndGet();
-                        }
-                        // Not acked (the leader died, the delivery was taken back): it will come again.
+                        ackAnswers.computeIfAbsent(acked, k -> new AtomicLong()).incrementAndGet();
                     }
                 } catch (IOException e) {
                     sleep(200); // the node died under us: start over, maybe on another one
@@ -129,6 +141,10 @@ final class DurableHttp {
 
     void stopProducing() {
         running = false;
+    }
+
+    void stopWorking() {
+        working = false;
     }
 
     /** Accepted tasks that no worker has done. */

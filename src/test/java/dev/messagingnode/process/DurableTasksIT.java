@@ -115,11 +115,40 @@ class DurableTasksIT {
     }
 
     private Replicas replicas;
+    private final List<DurableHttp> clients = new ArrayList<>();
+
+    private DurableHttp http() {
+        DurableHttp http = new DurableHttp("jobs");
+        clients.add(http);
+        return http;
+    }
 
     @AfterEach
     void stop() throws InterruptedException {
+        clients.forEach(c -> {
+            c.stopProducing();
+            c.stopWorking();
+        });
         if (replicas != null) {
             replicas.close();
+        }
+    }
+
+    /** Waits until every accepted task is done; says where the missing ones are when they do not come. */
+    private void awaitNothingLost(DurableHttp http) throws Exception {
+        try {
+            await().atMost(Duration.ofSeconds(90)).until(() -> http.lost().isEmpty());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            StringBuilder where = new StringBuilder();
+            for (int i = 0; i < replicas.count; i++) {
+                where.append('\n').append(replicas.name(i)).append(": ")
+                    .append(replicas.nodes[i].readinessData("messaging-durable")).append(' ')
+                    .append(DurableHttp.call(replicas.httpPorts[i], "GET", "/exchanges/jobs", null).body());
+            }
+            List<String> lost = http.lost();
+            throw new AssertionError(lost.size() + " accepted tasks not done, e.g. "
+                + lost.subList(0, Math.min(10, lost.size())) + "; answers " + http.answers + ", acks " + http.ackAnswers
+                + where, e);
         }
     }
 
@@ -127,7 +156,7 @@ class DurableTasksIT {
     void oneNodeKilledAndStartedAgainOnItsDataKeepsEveryAcceptedTask() throws Exception {
         replicas = new Replicas(1, Map.of());
         int port = replicas.httpPorts[0];
-        DurableHttp http = new DurableHttp("jobs");
+        DurableHttp http = http();
         List<Thread> producers = new ArrayList<>();
         // 1,000 tasks from 8 producers at once: their enqueues share appends and fsyncs.
         for (int p = 0; p < 8; p++) {
@@ -167,7 +196,7 @@ class DurableTasksIT {
     @Test
     void threeReplicasLoseNothingWhenTheLeaderIsKilledThreeTimesInARow() throws Exception {
         replicas = new Replicas(3, Map.of());
-        DurableHttp http = new DurableHttp("jobs");
+        DurableHttp http = http();
         int first = replicas.leader();
         // Producer and workers on the two nodes that do not lead at first, each moving on when its node dies.
         int[] producerOn = {(first + 1) % 3};
@@ -199,9 +228,11 @@ class DurableTasksIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> http.done.size() > doneBefore + 100);
         }
         http.stopProducing();
-        await().atMost(Duration.ofSeconds(90)).until(() -> http.lost().isEmpty());
-        System.out.printf("leader kills %s: accepted=%d done=%d done-twice=%d answers=%s; a new leader after %s ms%n",
-            killed, http.accepted.size(), http.done.size(), http.doneTwice(), http.answers, electionMs);
+        awaitNothingLost(http);
+        System.out.printf("leader kills %s: accepted=%d done=%d done-twice=%d answers=%s acks=%s; a new leader after"
+            + " %s ms%n", killed, http.accepted.size(), http.done.size(), http.doneTwice(), http.answers,
+            http.ackAnswers, electionMs);
+        http.refusals.forEach((k, v) -> System.out.println("  refused " + v + "x at " + k));
         assertThat(http.lost()).isEmpty();
         assertThat(http.answered(404)).as("never 'no such exchange' while the leader changes").isZero();
         // Done twice: only deliveries in flight at a kill (2 workers x prefetch 5, three kills).
@@ -214,7 +245,7 @@ class DurableTasksIT {
         replicas = new Replicas(3, Map.of());
         int leader = replicas.leader();
         int port = replicas.httpPorts[(leader + 1) % 3];
-        DurableHttp http = new DurableHttp("jobs");
+        DurableHttp http = http();
         for (int i = 0; i < 300; i++) {
             if (DurableHttp.call(port, "POST", "/exchanges/jobs/tasks", "t" + i).statusCode() == 202) {
                 http.accepted.put("t" + i, true);
@@ -248,7 +279,7 @@ class DurableTasksIT {
     @Test
     void aRollingRestartUnderLoadLosesNothingAndProducersNeverSeeNoSuchExchange() throws Exception {
         replicas = new Replicas(3, Map.of());
-        DurableHttp http = new DurableHttp("jobs");
+        DurableHttp http = http();
         int[] producerOn = {0};
         int[] workersOn = {1};
         http.producer(() -> replicas.httpPorts[producerOn[0]], 50);
@@ -265,7 +296,7 @@ class DurableTasksIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> http.done.size() > doneBefore + 50);
         }
         http.stopProducing();
-        await().atMost(Duration.ofSeconds(90)).until(() -> http.lost().isEmpty());
+        awaitNothingLost(http);
         System.out.printf("rolling restart: accepted=%d done=%d done-twice=%d answers=%s%n", http.accepted.size(),
             http.done.size(), http.doneTwice(), http.answers);
         assertThat(http.lost()).isEmpty();

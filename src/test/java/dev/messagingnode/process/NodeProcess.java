@@ -63,8 +63,8 @@ public final class NodeProcess implements AutoCloseable {
         // A log of its own unless the test restarts a node on the same one: never the project's ./data.
         environment.putIfAbsent("MESSAGING_DURABLE_DATA_DIR", "target/node-data/" + name + "-" + System.nanoTime());
         pb.environment().putAll(environment);
-        return new NodeProcess(name, port, Integer.parseInt(environment.get("MESSAGING_BRIDGE_TCP_PORT")), log,
-            pb.start());
+        return new NodeProcess(name, Integer.parseInt(environment.get("QUARKUS_HTTP_PORT")),
+            Integer.parseInt(environment.get("MESSAGING_BRIDGE_TCP_PORT")), log, pb.start());
     }
 
     public int httpPort() {
