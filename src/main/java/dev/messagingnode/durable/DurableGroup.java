@@ -143,6 +143,11 @@ public final class DurableGroup implements ReplicatedLog {
         });
     }
 
+    /** True when the log is fsynced before a command counts as committed (always: jgroups-raft's default is not to). */
+    public boolean fsyncs() {
+        return raft.logUseFsync();
+    }
+
     public DurableSettings settings() {
         return settings;
     }

@@ -18,7 +18,9 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.smallrye.config.ConfigMapping;
@@ -102,6 +104,11 @@ class ManifestsTest {
         for (Path dir : deployables()) {
             List<HasMetadata> all = StrictManifests.read(StrictManifests.render(dir));
             List<Deployment> deployments = only(all, Deployment.class);
+            List<StatefulSet> durable = only(all, StatefulSet.class);
+            // Every group's pods, by the group's name: Deployments and the durable StatefulSet alike.
+            Map<String, PodTemplateSpec> groups = new HashMap<>();
+            deployments.forEach(d -> groups.put(d.getMetadata().getName(), d.getSpec().getTemplate()));
+            durable.forEach(d -> groups.put(d.getMetadata().getName(), d.getSpec().getTemplate()));
             List<Service> services = only(all, Service.class);
             Map<String, String> shared = new HashMap<>();
             only(all, ConfigMap.class).forEach(c -> shared.putAll(c.getData()));
@@ -111,14 +118,25 @@ class ManifestsTest {
             assertThat(headless.getSpec().getClusterIP()).as("headless").isEqualTo("None");
             assertThat(headless.getSpec().getPublishNotReadyAddresses()).isTrue();
             if (!dir.endsWith("base")) {
-                assertThat(deployments).as(dir + ": exchange groups").hasSizeGreaterThanOrEqualTo(2);
+                assertThat(groups).as(dir + ": exchange groups").hasSizeGreaterThanOrEqualTo(2);
+                assertThat(durable).as(dir + ": one durable group (the replica set)").hasSize(1);
             }
             for (Deployment d : deployments) {
-                checkDeployment(dir, d, shared);
+                checkPods(dir + ": Deployment " + d.getMetadata().getName(), d.getSpec().getSelector()
+                    .getMatchLabels(), d.getSpec().getTemplate(), shared);
+            }
+            for (StatefulSet d : durable) {
+                checkPods(dir + ": StatefulSet " + d.getMetadata().getName(), d.getSpec().getSelector()
+                    .getMatchLabels(), d.getSpec().getTemplate(), shared);
+                checkDurableGroup(dir, d, shared, services);
+                assertThat(only(all, PodDisruptionBudget.class)).as(dir + ": a PDB of one for " + d.getMetadata()
+                    .getName()).anyMatch(pdb -> d.getSpec().getTemplate().getMetadata().getLabels().entrySet()
+                    .containsAll(pdb.getSpec().getSelector().getMatchLabels().entrySet())
+                    && pdb.getSpec().getMaxUnavailable() != null && pdb.getSpec().getMaxUnavailable().getIntVal() == 1);
             }
             for (Service s : services) {
-                assertThat(deployments.isEmpty() || deployments.stream().anyMatch(d -> d.getSpec().getTemplate()
-                    .getMetadata().getLabels().entrySet().containsAll(s.getSpec().getSelector().entrySet())))
+                assertThat(groups.isEmpty() || groups.values().stream().anyMatch(t -> t.getMetadata().getLabels()
+                    .entrySet().containsAll(s.getSpec().getSelector().entrySet())))
                     .as(dir + ": Service " + s.getMetadata().getName() + " selects some pods").isTrue();
             }
             for (HorizontalPodAutoscaler h : only(all, HorizontalPodAutoscaler.class)) {
@@ -126,8 +144,8 @@ class ManifestsTest {
                     .equals(h.getSpec().getScaleTargetRef().getName()));
             }
             for (PodDisruptionBudget pdb : only(all, PodDisruptionBudget.class)) {
-                assertThat(deployments).as(dir + ": PDB " + pdb.getMetadata().getName() + " selects one group")
-                    .filteredOn(d -> d.getSpec().getTemplate().getMetadata().getLabels().entrySet()
+                assertThat(groups.values()).as(dir + ": PDB " + pdb.getMetadata().getName() + " selects one group")
+                    .filteredOn(t -> t.getMetadata().getLabels().entrySet()
                         .containsAll(pdb.getSpec().getSelector().getMatchLabels().entrySet())).hasSize(1);
             }
             Set<String> known = knownEnvironment();
@@ -137,15 +155,40 @@ class ManifestsTest {
         }
     }
 
-    private void checkDeployment(Path dir, Deployment d, Map<String, String> shared) throws IOException {
-        String id = dir + ": Deployment " + d.getMetadata().getName();
-        Map<String, String> podLabels = d.getSpec().getTemplate().getMetadata().getLabels();
-        assertThat(podLabels.entrySet()).as(id + " selector matches its pods")
-            .containsAll(d.getSpec().getSelector().getMatchLabels().entrySet());
-        d.getSpec().getTemplate().getSpec().getTopologySpreadConstraints().forEach(t -> assertThat(podLabels.entrySet())
+    /**
+     * The durable group: a StatefulSet whose pod names are the replica set the ConfigMap names, started in parallel
+     * (a majority must be able to form), a volume per pod where the node keeps its log, a PDB of one, and a
+     * governing Service that exists and is headless.
+     */
+    private void checkDurableGroup(Path dir, StatefulSet s, Map<String, String> shared, List<Service> services) {
+        String id = dir + ": StatefulSet " + s.getMetadata().getName();
+        assertThat(s.getSpec().getPodManagementPolicy()).as(id).isEqualTo("Parallel");
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < s.getSpec().getReplicas(); i++) {
+            names.add(s.getMetadata().getName() + "-" + i);
+        }
+        assertThat(shared.get("MESSAGING_DURABLE_MEMBERS")).as(id + " pod names are the replica set")
+            .isEqualTo(String.join(",", names));
+        assertThat(s.getSpec().getReplicas() % 2).as(id + " an odd number of replicas").isEqualTo(1);
+        assertThat(s.getSpec().getVolumeClaimTemplates()).as(id + " a volume per pod").hasSize(1);
+        String claim = s.getSpec().getVolumeClaimTemplates().get(0).getMetadata().getName();
+        Container node = s.getSpec().getTemplate().getSpec().getContainers().get(0);
+        String dataDir = node.getEnv().stream().filter(e -> e.getName().equals("MESSAGING_DURABLE_DATA_DIR"))
+            .map(EnvVar::getValue).findFirst().orElse(shared.get("MESSAGING_DURABLE_DATA_DIR"));
+        assertThat(node.getVolumeMounts()).as(id + " the log lives on the claimed volume")
+            .anyMatch(m -> m.getName().equals(claim) && m.getMountPath().equals(dataDir));
+        assertThat(services).as(id + " governing Service").anyMatch(svc -> svc.getMetadata().getName()
+            .equals(s.getSpec().getServiceName()) && "None".equals(svc.getSpec().getClusterIP()));
+    }
+
+    private void checkPods(String id, Map<String, String> selector, PodTemplateSpec template,
+                           Map<String, String> shared) throws IOException {
+        Map<String, String> podLabels = template.getMetadata().getLabels();
+        assertThat(podLabels.entrySet()).as(id + " selector matches its pods").containsAll(selector.entrySet());
+        template.getSpec().getTopologySpreadConstraints().forEach(t -> assertThat(podLabels.entrySet())
             .as(id + " topology spread selects its own pods")
             .containsAll(t.getLabelSelector().getMatchLabels().entrySet()));
-        var pod = d.getSpec().getTemplate().getSpec();
+        var pod = template.getSpec();
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).as(id + " runAsNonRoot").isTrue();
         Container node = pod.getContainers().get(0);
         assertThat(node.getSecurityContext().getReadOnlyRootFilesystem()).as(id).isTrue();
@@ -205,7 +248,7 @@ class ManifestsTest {
         Set<String> names = new HashSet<>(Set.of("QUARKUS_SHUTDOWN_DELAY", "QUARKUS_SHUTDOWN_TIMEOUT",
             "QUARKUS_HTTP_PORT", "JAVA_TOOL_OPTIONS"));
         for (Class<?> mapping : List.of(ClusterConfig.class, HttpApiConfig.class, BridgeConfig.class,
-            MessagingConfig.class)) {
+            MessagingConfig.class, dev.messagingnode.config.DurableConfig.class)) {
             collect(mapping.getAnnotation(ConfigMapping.class).prefix(), mapping, names);
         }
         return names;

@@ -42,6 +42,8 @@ class ClusterDirectoryIT {
         env.put("MESSAGING_CLUSTER_NODE_NAME", name);
         env.put("MESSAGING_CLUSTER_BIND_PORT", String.valueOf(port));
         env.put("MESSAGING_CLUSTER_SEEDS", seeds);
+        // n1..n3 are the replica set of demo-jobs; n4, started late, follows the log as a learner.
+        env.put("MESSAGING_DURABLE_MEMBERS", "n1,n2,n3");
         NodeProcess n = NodeProcess.start("dir-" + name, env);
         nodes.add(n);
         return n;

@@ -37,7 +37,9 @@ class ClusterMembershipIT {
             "MESSAGING_CLUSTER_NODE_NAME", name,
             "MESSAGING_CLUSTER_BIND_PORT", String.valueOf(port),
             "MESSAGING_CLUSTER_SEEDS", seeds,
-            "MESSAGING_DEMO_ENABLED", "false"));
+            "MESSAGING_DEMO_ENABLED", "false",
+            // n1 alone is the replica set of demo-jobs (always a majority of itself); the others follow as learners.
+            "MESSAGING_DURABLE_MEMBERS", "n1"));
         nodes.add(n);
         return n;
     }

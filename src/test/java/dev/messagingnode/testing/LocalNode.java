@@ -29,17 +29,27 @@ public final class LocalNode implements AutoCloseable {
     public final DurableGroup durable;
     public final ExchangeRegistry registry;
     private final DurableExchanges durableExchanges;
+    private final boolean keepData;
     public final MessagingClient client;
 
     public LocalNode() {
+        this(null, 16 << 20);
+    }
+
+    /**
+     * A node on {@code dataDir} (a fresh temporary one when null, deleted at close; a given one is kept, so that a
+     * test can start another node on it), taking a snapshot once the log holds {@code maxLogBytes}.
+     */
+    public LocalNode(java.nio.file.Path dataDir, long maxLogBytes) {
         try {
-            dataDir = java.nio.file.Files.createTempDirectory("local-node");
+            this.keepData = dataDir != null;
+            this.dataDir = dataDir != null ? dataDir : java.nio.file.Files.createTempDirectory("local-node");
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         dev.messagingnode.exchange.Patterns patterns = StandardPatterns.all();
-        durable = new DurableGroup(vertx, new DurableSettings("local", java.util.List.of("local"), dataDir,
-            16 << 20, java.time.Duration.ofSeconds(10)), patterns, meters);
+        durable = new DurableGroup(vertx, new DurableSettings("local", java.util.List.of("local"), this.dataDir,
+            maxLogBytes, java.time.Duration.ofSeconds(10)), patterns, meters);
         registry = new ExchangeRegistry(vertx, patterns, new ExchangeContext(meters, durable));
         await(durable.startAlone());
         await(registry.start());
@@ -93,6 +103,9 @@ public final class LocalNode implements AutoCloseable {
         await(registry.stop());
         await(durable.stop());
         await(vertx.close());
+        if (keepData) {
+            return;
+        }
         try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dataDir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (java.io.IOException e) {

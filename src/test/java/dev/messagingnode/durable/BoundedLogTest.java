@@ -1,0 +1,107 @@
+package dev.messagingnode.durable;
+
+import static dev.messagingnode.testing.LocalNode.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.messagingnode.testing.LocalNode;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The log follows what the exchange holds now, not its history: snapshots replace the commands they cover, so
+ * 100,000 tasks enqueued and acked leave a log of about the snapshot threshold, and a node started again on it
+ * replays a snapshot and a short tail, in bounded time.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class BoundedLogTest {
+
+    private static final long MAX_LOG_BYTES = 1 << 20;
+    private static final int TASKS = 100_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aHundredThousandTasksEnqueuedAndAckedLeaveABoundedLogAndAQuickRestart() throws Exception {
+        long biggest;
+        try (LocalNode node = new LocalNode(dir, MAX_LOG_BYTES)) {
+            node.create("jobs", "tasks");
+            AtomicLong acked = new AtomicLong();
+            await(node.client.work("jobs", 256, t -> t.ack().onSuccess(v -> acked.incrementAndGet())).attached());
+            biggest = pipeline(node, TASKS, 256, acked);
+            assertThat(acked.get()).isEqualTo(TASKS);
+        }
+        long onDisk = bytes(dir);
+        System.out.printf("%,d tasks enqueued and acked: log on disk %,d bytes (largest seen %,d; threshold %,d)%n",
+            TASKS, onDisk, biggest, MAX_LOG_BYTES);
+        // The commands of 100,000 tasks are ~30 MB; what stays is one snapshot of an empty exchange and at most
+        // about one threshold's worth of commands not yet compacted.
+        assertThat(onDisk).isLessThan(3 * MAX_LOG_BYTES);
+        assertThat(biggest).isLessThan(4 * MAX_LOG_BYTES);
+
+        long start = System.nanoTime();
+        try (LocalNode again = new LocalNode(dir, MAX_LOG_BYTES)) {
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            System.out.printf("started again on it in %d ms%n", took.toMillis());
+            assertThat(took).isLessThan(Duration.ofSeconds(10));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> again.registry.isRunning("jobs"));
+            // The ids go on after the last one: the snapshot carries the exchange's next id.
+            assertThat(await(again.client.enqueue("jobs", Buffer.buffer("after"), 0))).isEqualTo(TASKS + 1L);
+        }
+    }
+
+    /** Enqueues {@code n} tasks, {@code window} at a time, until the worker acked them all; the largest log seen. */
+    private long pipeline(LocalNode node, int n, int window, AtomicLong acked) throws Exception {
+        Promise<Void> all = Promise.promise();
+        AtomicLong sent = new AtomicLong();
+        AtomicLong largest = new AtomicLong();
+        node.vertx.runOnContext(v -> {
+            for (int i = 0; i < window; i++) {
+                next(node, n, sent, all);
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(200);
+        while (acked.get() < n && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            largest.accumulateAndGet(bytes(dir), Math::max);
+        }
+        await(all.future());
+        return largest.get();
+    }
+
+    private void next(LocalNode node, int n, AtomicLong sent, Promise<Void> all) {
+        long i = sent.incrementAndGet();
+        if (i > n) {
+            if (i == n + 1) {
+                all.tryComplete();
+            }
+            return;
+        }
+        Future<Long> f = node.client.enqueue("jobs", Buffer.buffer("task " + i + " " + "x".repeat(200)), (int) (i % 10));
+        f.onComplete(ar -> {
+            if (ar.failed()) {
+                all.tryFail(ar.cause());
+            } else {
+                next(node, n, sent, all);
+            }
+        });
+    }
+
+    private static long bytes(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+}
