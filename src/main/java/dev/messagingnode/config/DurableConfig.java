@@ -25,6 +25,13 @@ public interface DurableConfig {
     @WithDefault("16777216")
     long maxLogBytes();
 
+    /**
+     * Enqueues are refused (OVER_CAPACITY) while the data directory's file system has less free than this; acks and
+     * snapshots use what is left.
+     */
+    @WithDefault("67108864")
+    long minFreeBytes();
+
     /** A command not committed within this is refused (NO_QUORUM): a majority is not answering. */
     @WithDefault("10s")
     Duration commitTimeout();

@@ -58,6 +58,7 @@ public final class DurableGroup implements ReplicatedLog {
     private final Vertx vertx;
     private final DurableSettings settings;
     private final Ledger ledger;
+    private final Patterns patterns;
     private final RAFT raft;
     private final ELECTION election = new ELECTION();
     private final REDIRECT redirect = new REDIRECT();
@@ -65,12 +66,14 @@ public final class DurableGroup implements ReplicatedLog {
     private final Timer commits;
     private final Counter leaderChanges;
     private RaftHandle handle;
+    private volatile CheckedLog log;
     private JChannel ownChannel;
 
     public DurableGroup(Vertx vertx, DurableSettings settings, Patterns patterns, MeterRegistry meters) {
         this.vertx = vertx;
         this.settings = settings;
         this.ledger = new Ledger(patterns);
+        this.patterns = patterns;
         this.raft = new RAFT().raftId(settings.node()).members(settings.members())
             .logDir(settings.dataDir().toAbsolutePath().toString()).logUseFsync(true)
             .maxLogSize(settings.maxLogBytes())
@@ -99,8 +102,13 @@ public final class DurableGroup implements ReplicatedLog {
         return List.of(election, raft, redirect);
     }
 
-    /** Binds the Raft handle to the channel the protocols are in; before the channel connects. */
+    /**
+     * Binds the Raft handle to the channel the protocols are in; before the channel connects. The log is opened
+     * here, checked (see {@link CheckedLog}): a damaged one throws, naming the file and what is wrong.
+     */
     public void attach(JChannel channel) {
+        log = CheckedLog.open(settings, new Ledger(patterns));
+        raft.log(log);
         handle = new RaftHandle(channel, ledger);
         raft.addRoleListener(this::roleChanged);
     }
@@ -112,7 +120,12 @@ public final class DurableGroup implements ReplicatedLog {
                 new NAKACK2(), new UNICAST3(), new STABLE(), new GMS().printLocalAddress(false)));
             stack.addAll(protocols());
             JChannel channel = new JChannel(stack.toArray(new Protocol[0])).name(settings.node());
-            attach(channel);
+            try {
+                attach(channel);
+            } catch (RuntimeException e) {
+                channel.close();
+                throw e;
+            }
             try {
                 channel.connect("durable-" + settings.node() + "-" + java.util.UUID.randomUUID());
             } catch (Exception e) {
@@ -228,6 +241,32 @@ public final class DurableGroup implements ReplicatedLog {
         return submit(exchange, Ledger.exchange(exchange, command), true).compose(answer -> answer[0] == Ledger.OK
             ? Future.succeededFuture(java.util.Arrays.copyOfRange(answer, 1, answer.length))
             : MessagingException.failed(Failure.NO_SUCH_EXCHANGE, Ledger.detail(answer)));
+    }
+
+    /** The free space last seen on the log's file system, looked at most every 100 ms (a statfs each). */
+    private volatile long freeBytes = Long.MAX_VALUE;
+    private volatile long freeCheckedAt;
+
+    @Override
+    public String full() {
+        long now = System.nanoTime();
+        if (now - freeCheckedAt > 100_000_000L) {
+            freeCheckedAt = now;
+            try {
+                Path dir = settings.logDir();
+                freeBytes = Files.getFileStore(Files.exists(dir) ? dir : settings.dataDir()).getUsableSpace();
+            } catch (IOException e) {
+                freeBytes = 0;
+            }
+        }
+        long free = freeBytes;
+        // The next snapshot needs about the last one's size on top of the reserve.
+        CheckedLog l = log;
+        long needed = settings.minFreeBytes() + (l == null ? 0 : l.snapshotBytes());
+        return free >= needed ? null : "the durable log of node " + settings.node() + " has " + free
+            + " bytes free on " + settings.logDir().toAbsolutePath() + ", under the " + needed + " it keeps free"
+            + " (messaging.durable.min-free-bytes=" + settings.minFreeBytes() + " plus the last snapshot's size, for"
+            + " acks and the next snapshot); nothing was accepted";
     }
 
     @Override

@@ -12,9 +12,15 @@ import java.util.List;
  * @param dataDir       where the log and snapshots live
  * @param maxLogBytes   a snapshot is taken once the log holds this many bytes
  * @param commitTimeout a command not committed within this is refused
+ * @param minFreeBytes  enqueues are refused while the log's file system has less free than this: what is left is
+ *                      for acks and snapshots, so that a full disk loses nothing already accepted
  */
 public record DurableSettings(String node, List<String> members, Path dataDir, long maxLogBytes,
-                              Duration commitTimeout) {
+                              Duration commitTimeout, long minFreeBytes) {
+
+    public DurableSettings(String node, List<String> members, Path dataDir, long maxLogBytes, Duration commitTimeout) {
+        this(node, members, dataDir, maxLogBytes, commitTimeout, 64L << 20);
+    }
 
     public DurableSettings {
         members = List.copyOf(members);

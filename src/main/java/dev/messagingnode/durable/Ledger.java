@@ -31,8 +31,9 @@ import org.jgroups.raft.StateMachine;
  *             | DELETE name(str)
  *             | EXCHANGE name(str) payload          (the exchange's own command, see its DurableState)
  *             | LEADER name-of-new-leader(str)      (a new leader's first command: in-flight deliveries end)
+ *   entry    := crc32c(4) command           (checked at every start and every apply: a damaged log never applies)
  *   answer   := status(1) rest;  status := OK | NO_SUCH_EXCHANGE | CONFLICT (rest: UTF-8 detail)
- *   snapshot := version(1) count(4) (name pattern options state)*
+ *   snapshot := length(4) crc32c(4) version(1) count(4) (name pattern options state)*
  * </pre>
  */
 final class Ledger implements StateMachine {
@@ -69,7 +70,11 @@ final class Ledger implements StateMachine {
 
     @Override
     public byte[] apply(byte[] data, int offset, int length, boolean serializeResponse) throws Exception {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(data, offset, length));
+        if (!intact(data, offset, length)) {
+            throw new IOException("a command of the durable log fails its checksum (" + length + " bytes): the log is"
+                + " damaged");
+        }
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(data, offset + 4, length - 4));
         byte type = in.readByte();
         byte[] answer;
         boolean definitions = false;
@@ -121,8 +126,36 @@ final class Ledger implements StateMachine {
         return answer;
     }
 
+    /** True when the entry's checksum matches its command. */
+    static boolean intact(byte[] data, int offset, int length) {
+        if (length < 5) {
+            return false;
+        }
+        int stored = ((data[offset] & 0xff) << 24) | ((data[offset + 1] & 0xff) << 16)
+            | ((data[offset + 2] & 0xff) << 8) | (data[offset + 3] & 0xff);
+        return stored == crc(data, offset + 4, length - 4);
+    }
+
+    private static int crc(byte[] data, int offset, int length) {
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        c.update(data, offset, length);
+        return (int) c.getValue();
+    }
+
     @Override
-    public synchronized void writeContentTo(DataOutput out) throws Exception {
+    public synchronized void writeContentTo(DataOutput target) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        writeState(out);
+        out.flush();
+        byte[] content = bytes.toByteArray();
+        target.writeInt(content.length);
+        target.writeInt(crc(content, 0, content.length));
+        target.write(content);
+        snapshotWrittenAt = System.currentTimeMillis();
+    }
+
+    private void writeState(DataOutput out) throws IOException {
         out.writeByte(SNAPSHOT_VERSION);
         out.writeInt(exchanges.size());
         for (Held h : exchanges.values()) {
@@ -131,11 +164,21 @@ final class Ledger implements StateMachine {
             writeString(out, new JsonObject(new TreeMap<>(h.definition().options())).encode());
             h.state().writeTo(out);
         }
-        snapshotWrittenAt = System.currentTimeMillis();
     }
 
     @Override
-    public void readContentFrom(DataInput in) throws Exception {
+    public void readContentFrom(DataInput source) throws Exception {
+        int length = source.readInt();
+        int stored = source.readInt();
+        if (length < 0 || length > 1 << 30) {
+            throw new IOException("the snapshot claims " + length + " bytes: it is damaged");
+        }
+        byte[] content = new byte[length];
+        source.readFully(content);
+        if (crc(content, 0, length) != stored) {
+            throw new IOException("the snapshot fails its checksum: it is damaged");
+        }
+        DataInput in = new DataInputStream(new ByteArrayInputStream(content));
         synchronized (this) {
             byte version = in.readByte();
             if (version != SNAPSHOT_VERSION) {
@@ -240,11 +283,18 @@ final class Ledger implements StateMachine {
     private static byte[] command(Writer w) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(0); // the checksum, below
             w.write(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bytes.toByteArray();
+        byte[] b = bytes.toByteArray();
+        int c = crc(b, 4, b.length - 4);
+        b[0] = (byte) (c >>> 24);
+        b[1] = (byte) (c >>> 16);
+        b[2] = (byte) (c >>> 8);
+        b[3] = (byte) c;
+        return b;
     }
 
     private static void writeString(DataOutput out, String s) throws IOException {

@@ -14,6 +14,13 @@ public interface ReplicatedLog {
     /** Appends a command for {@code exchange}; the future carries what its {@link DurableState#apply} answered. */
     Future<byte[]> append(String exchange, byte[] command);
 
+    /**
+     * Null while the log's disk has room for more; else why not (what is free, what is kept free). Commands that add
+     * to what the exchange owes (an enqueue) are refused then with OVER_CAPACITY; those that settle it (acks) still
+     * go, into the space kept free for them.
+     */
+    String full();
+
     /** Reads the exchange's state under the log's lock (a copy must be taken inside {@code reader}). */
     <T> T read(String exchange, Function<DurableState, T> reader);
 }

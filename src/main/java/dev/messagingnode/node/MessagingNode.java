@@ -68,7 +68,8 @@ public class MessagingNode {
         // Alone, the node is its own replica set; a cluster's replicas are named, the same list on each of them.
         List<String> replicas = durableConfig.members().orElse(clusterConfig.enabled() ? null : List.of(nodeName));
         this.durableGroup = replicas == null ? null : new DurableGroup(vertx, new DurableSettings(nodeName, replicas,
-            java.nio.file.Path.of(durableConfig.dataDir()), durableConfig.maxLogBytes(), durableConfig.commitTimeout()),
+            java.nio.file.Path.of(durableConfig.dataDir()), durableConfig.maxLogBytes(), durableConfig.commitTimeout(),
+            durableConfig.minFreeBytes()),
             patterns, meters);
         DurableGroup group = durableGroup;
         this.cluster = clusterConfig.enabled()

@@ -170,6 +170,8 @@ final class TasksExchange extends ExchangeVerticle {
         } else if (queue.size() + delayed.size() + appending >= options.maxQueued()) {
             refusal = Failure.OVER_CAPACITY;
             detail = "exchange '" + name() + "' already holds max-queued=" + options.maxQueued() + " waiting tasks";
+        } else if (log != null && (detail = log.full()) != null) {
+            refusal = Failure.OVER_CAPACITY;
         }
         if (refusal != null) {
             metrics.refused(refusal);

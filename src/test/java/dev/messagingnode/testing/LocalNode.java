@@ -41,6 +41,11 @@ public final class LocalNode implements AutoCloseable {
      * test can start another node on it), taking a snapshot once the log holds {@code maxLogBytes}.
      */
     public LocalNode(java.nio.file.Path dataDir, long maxLogBytes) {
+        this(dataDir, maxLogBytes, 0);
+    }
+
+    /** ... refusing enqueues while the data directory's file system has less than {@code minFreeBytes} free. */
+    public LocalNode(java.nio.file.Path dataDir, long maxLogBytes, long minFreeBytes) {
         try {
             this.keepData = dataDir != null;
             this.dataDir = dataDir != null ? dataDir : java.nio.file.Files.createTempDirectory("local-node");
@@ -49,7 +54,7 @@ public final class LocalNode implements AutoCloseable {
         }
         dev.messagingnode.exchange.Patterns patterns = StandardPatterns.all();
         durable = new DurableGroup(vertx, new DurableSettings("local", java.util.List.of("local"), this.dataDir,
-            maxLogBytes, java.time.Duration.ofSeconds(10)), patterns, meters);
+            maxLogBytes, java.time.Duration.ofSeconds(10), minFreeBytes), patterns, meters);
         registry = new ExchangeRegistry(vertx, patterns, new ExchangeContext(meters, durable));
         await(durable.startAlone());
         await(registry.start());
