@@ -41,9 +41,15 @@ final class DurableHttp {
         this.exchange = exchange;
     }
 
+    /** The host the nodes listen on (127.0.0.1, or a node's address in its network namespace: "host:port"). */
     static HttpResponse<String> call(int port, String method, String path, String body) throws IOException,
         InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        return call("127.0.0.1:" + port, method, path, body);
+    }
+
+    static HttpResponse<String> call(String hostPort, String method, String path, String body) throws IOException,
+        InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + hostPort + path))
             .timeout(Duration.ofSeconds(15));
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body));
@@ -52,6 +58,11 @@ final class DurableHttp {
 
     /** Enqueues "t0", "t1", ... at about {@code perSecond}, to the node {@code port} names, until stopped. */
     Thread producer(Supplier<Integer> port, int perSecond) {
+        return producerAt(() -> "127.0.0.1:" + port.get(), perSecond);
+    }
+
+    /** The same, to the node at "host:port" that {@code at} names each time. */
+    Thread producerAt(Supplier<String> port, int perSecond) {
         Thread t = new Thread(() -> {
             long n = 0;
             long start = System.nanoTime();
@@ -91,9 +102,14 @@ final class DurableHttp {
 
     /** A worker with {@code prefetch} that acks each task after {@code workMs}, on the node {@code port} names. */
     Thread worker(Supplier<Integer> port, int prefetch, long workMs) {
+        return workerAt(() -> "127.0.0.1:" + port.get(), prefetch, workMs);
+    }
+
+    /** The same, on the node at "host:port" that {@code at} names each time it opens a party. */
+    Thread workerAt(Supplier<String> port, int prefetch, long workMs) {
         Thread t = new Thread(() -> {
             while (working) {
-                int p = port.get();
+                String p = port.get();
                 String party;
                 try {
                     HttpResponse<String> r = call(p, "POST", "/exchanges/" + exchange + "/workers?prefetch="

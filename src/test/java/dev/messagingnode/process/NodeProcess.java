@@ -25,13 +25,15 @@ public final class NodeProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
+    private final String host;
     private final int httpPort;
     private final int bridgePort;
     private final Path log;
     private final Process process;
 
-    private NodeProcess(String name, int httpPort, int bridgePort, Path log, Process process) {
+    private NodeProcess(String name, String host, int httpPort, int bridgePort, Path log, Process process) {
         this.name = name;
+        this.host = host;
         this.httpPort = httpPort;
         this.bridgePort = bridgePort;
         this.log = log;
@@ -40,6 +42,15 @@ public final class NodeProcess implements AutoCloseable {
 
     /** Starts a node with the given extra environment, a free HTTP port and a 256 MiB heap. */
     public static NodeProcess start(String name, Map<String, String> env) throws IOException {
+        return start(name, env, List.of(), "127.0.0.1");
+    }
+
+    /**
+     * Starts a node whose command line begins with {@code prefix} (e.g. {@code ip netns exec ns1}) and whose HTTP
+     * server and bridge listen on {@code host}.
+     */
+    public static NodeProcess start(String name, Map<String, String> env, List<String> prefix, String host)
+        throws IOException {
         String jar = System.getProperty("node.jar", "target/quarkus-app/quarkus-run.jar");
         if (System.getProperty("native.image.path", "").isBlank() && !Files.exists(Path.of(jar))) {
             throw new IllegalStateException(jar + " is missing: integration tests run after `package`");
@@ -53,17 +64,18 @@ public final class NodeProcess implements AutoCloseable {
             ? new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-Djava.net.preferIPv4Stack=true", "-jar", jar))
             : new ArrayList<>(List.of(nativeImage, "-Xmx256m", "-Djava.net.preferIPv4Stack=true"));
+        command.addAll(0, prefix);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         Map<String, String> environment = new HashMap<>(env);
         environment.putIfAbsent("QUARKUS_HTTP_PORT", String.valueOf(port));
-        environment.putIfAbsent("QUARKUS_HTTP_HOST", "127.0.0.1");
+        environment.putIfAbsent("QUARKUS_HTTP_HOST", host);
         environment.putIfAbsent("MESSAGING_BRIDGE_TCP_PORT", String.valueOf(freePort()));
-        environment.putIfAbsent("MESSAGING_BRIDGE_TCP_HOST", "127.0.0.1");
+        environment.putIfAbsent("MESSAGING_BRIDGE_TCP_HOST", host);
         // A log of its own unless the test restarts a node on the same one: never the project's ./data.
         environment.putIfAbsent("MESSAGING_DURABLE_DATA_DIR", "target/node-data/" + name + "-" + System.nanoTime());
         pb.environment().putAll(environment);
-        return new NodeProcess(name, Integer.parseInt(environment.get("QUARKUS_HTTP_PORT")),
+        return new NodeProcess(name, host, Integer.parseInt(environment.get("QUARKUS_HTTP_PORT")),
             Integer.parseInt(environment.get("MESSAGING_BRIDGE_TCP_PORT")), log, pb.start());
     }
 
@@ -100,7 +112,7 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + httpPort + path))
             .timeout(Duration.ofSeconds(5)).build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }

@@ -263,6 +263,11 @@ public final class JGroupsCluster implements Cluster {
         // peer's delayed ACK (tens of milliseconds per round trip).
         TCP tcp = new TCP().setBindAddress(bind).setBindPort(settings.bindPort()).setPortRange(0);
         tcp.tcpNodelay(true);
+        // One sending thread per destination. With the default (one bundler thread for all), a member whose
+        // packets are dropped (a cut link, a firewall) holds that thread in connect() for every message to it, so
+        // nothing reaches the healthy members either: their heartbeats stop and the majority's nodes suspect each
+        // other too. That is how "only the third's link is down" split a cluster into three.
+        tcp.setBundlerType("org.jgroups.protocols.PerDestinationBundler");
         stack.add(tcp);
         if (settings.discovery() == ClusterSettings.Discovery.DNS_PING) {
             stack.add(new DNS_PING().setDNSQuery(settings.dnsQuery()));
