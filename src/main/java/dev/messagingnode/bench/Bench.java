@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * bench/bench.sh rpc --clients=1 --in-flight=64 --size=128
  * bench/bench.sh pubsub --publishers=1 --subscribers=4 --size=128 --keys=1
- * bench/bench.sh tasks --producers=1 --workers=3 --prefetch=10 --size=1024 --nack-ratio=0.01
+ * bench/bench.sh tasks --producers=1 --workers=3 --prefetch=10 --size=1024 --nack-ratio=0.01 --durable=false
  * bench/bench.sh sink --producers=2 --size=128
  * bench/bench.sh chunked --total=268435456 --chunk=1048576
  * common: --host=127.0.0.1 --port=7000 (bridge) --http-port=8080 (setup) --warmup=2s --duration=5s --format=text|json|csv
@@ -155,7 +155,10 @@ public final class Bench {
     }
 
     private void tasks() throws Exception {
-        String exchange = ensureExchange("bench-tasks", "tasks", "max-queued", "1000000");
+        // Transient unless asked: --durable=true measures the replica set's log (committed on a majority, fsynced).
+        boolean durable = Boolean.parseBoolean(text("durable", "false"));
+        String exchange = ensureExchange(durable ? "bench-tasks-durable" : "bench-tasks", "tasks", "max-queued",
+            "1000000", "durable", String.valueOf(durable));
         int size = number("size", 1024);
         double nackRatio = Double.parseDouble(text("nack-ratio", "0"));
         for (int w = 0; w < number("workers", 3); w++) {

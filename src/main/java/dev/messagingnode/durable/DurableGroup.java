@@ -188,10 +188,60 @@ public final class DurableGroup implements ReplicatedLog {
         return a == null ? null : String.valueOf(a);
     }
 
+    /**
+     * The replica set now: the configured members, changed by every addition and removal committed since (those are
+     * entries of the log, so they hold across restarts).
+     */
+    public List<String> members() {
+        return List.copyOf(raft.members());
+    }
+
+    /**
+     * Adds a replica (like {@code rabbitmq-queues add_member}): a command of the log, forwarded to the leader; the new
+     * node, started with this replica set in its {@code messaging.durable.members}, is sent the log by the leader.
+     * Completes with the replica set once the change is committed.
+     */
+    public Future<List<String>> addMember(String name) {
+        return changeMember(name, true);
+    }
+
+    /** Removes a replica: once committed, that node's log is not needed any more (stop it and delete its data). */
+    public Future<List<String>> removeMember(String name) {
+        return changeMember(name, false);
+    }
+
+    private Future<List<String>> changeMember(String name, boolean add) {
+        Context context = vertx.getOrCreateContext();
+        CompletableFuture<byte[]> f;
+        try {
+            f = add ? redirect.addServer(name) : redirect.removeServer(name);
+        } catch (Exception e) {
+            return MessagingException.failed(Failure.NO_QUORUM, whyNot("the replica set") + " (" + e.getMessage() + ")");
+        }
+        Promise<List<String>> done = Promise.promise();
+        f.orTimeout(settings.commitTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, t) ->
+            context.runOnContext(v -> {
+                if (t == null) {
+                    // Committed; a follower applies the change a moment later (when it learns the commit): say
+                    // what the replica set is now, not what this node has applied so far.
+                    List<String> now = new ArrayList<>(members());
+                    if (add && !now.contains(name)) {
+                        now.add(name);
+                    } else if (!add) {
+                        now.remove(name);
+                    }
+                    done.complete(List.copyOf(now));
+                } else {
+                    done.fail(failure("the replica set", t));
+                }
+            }));
+        return done.future();
+    }
+
     /** The replicas this node cannot see in its view. */
     public List<String> unreachable() {
         View view = handle == null ? null : handle.channel().getView();
-        List<String> out = new ArrayList<>(settings.members());
+        List<String> out = new ArrayList<>(members());
         if (view != null) {
             for (Address a : view.getMembers()) {
                 out.remove(String.valueOf(a));
@@ -201,12 +251,13 @@ public final class DurableGroup implements ReplicatedLog {
     }
 
     public boolean hasQuorum() {
-        return settings.members().size() - unreachable().size() >= settings.members().size() / 2 + 1;
+        int n = members().size();
+        return n - unreachable().size() >= n / 2 + 1;
     }
 
     /** "leader", "follower", "learner" (not a voting member) or "no-quorum", as readiness reports it. */
     public String role() {
-        if (!settings.members().contains(settings.node())) {
+        if (!members().contains(settings.node())) {
             return "learner";
         }
         if (!hasQuorum()) {
@@ -218,7 +269,7 @@ public final class DurableGroup implements ReplicatedLog {
     /** Why this node cannot commit for {@code exchange} now, for NO_QUORUM refusals. */
     public String whyNot(String exchange) {
         List<String> gone = unreachable();
-        int n = settings.members().size();
+        int n = members().size();
         if (n - gone.size() < n / 2 + 1) {
             return gone.size() + " of " + n + " replicas of '" + exchange + "' unreachable from node "
                 + settings.node() + " " + gone + "; a majority of " + (n / 2 + 1) + " is needed, nothing was accepted";
@@ -323,7 +374,7 @@ public final class DurableGroup implements ReplicatedLog {
     private void roleChanged(Role role) {
         leaderChanges.increment();
         LOG.infof("durable: node %s is now %s of replica set %s (term %d)", settings.node(),
-            role.name().toLowerCase(java.util.Locale.ROOT), settings.members(), raft.currentTerm());
+            role.name().toLowerCase(java.util.Locale.ROOT), members(), raft.currentTerm());
         for (Runnable r : roleListeners) {
             r.run();
         }

@@ -203,4 +203,26 @@ class ClusterPatternsTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 30);
         assertThat(leader.meters.get("messaging.tasks.acked").counter().count()).isEqualTo(30);
     }
+
+    @Test
+    void aReplicaRemovedAtRunTimeIsNotNeededAnyMore() {
+        create(ExchangeDefinition.of("jobs", "tasks"), m1);
+        ClusterNodes.Member leader = nodes.leader();
+        ClusterNodes.Member gone = nodes.followers().get(1);
+        ClusterNodes.Member client = nodes.followers().get(0);
+        await(client.client.enqueue("jobs", Buffer.buffer("before"), 0));
+        // Asked of a follower: the change goes to the leader through REDIRECT and is committed like any command.
+        List<String> now = await(client.durable.removeMember(gone.name));
+        assertThat(now).doesNotContain(gone.name).hasSize(2);
+        await().until(() -> leader.durable.members().size() == 2 && client.durable.members().size() == 2);
+        gone.stop();
+        // Two of two: a majority without the removed node, which may now be deleted with its data.
+        List<String> done = new CopyOnWriteArrayList<>();
+        await(client.client.work("jobs", 5, t -> t.ack().onSuccess(v -> done.add(t.message().toString())))
+            .attached());
+        await(client.client.enqueue("jobs", Buffer.buffer("after"), 0));
+        await().atMost(Duration.ofSeconds(10)).until(() -> done.size() == 2);
+        assertThat(done).containsExactlyInAnyOrder("before", "after");
+        assertThat(client.durable.hasQuorum()).isTrue();
+    }
 }

@@ -37,7 +37,7 @@ public class DurableReadyCheck implements HealthCheck {
             .withData("role", role)
             .withData("leader", leader == null ? "none" : leader)
             .withData("term", group.term())
-            .withData("replicas", String.join(",", group.settings().members()))
+            .withData("replicas", String.join(",", group.members()))
             .withData("unreachable", String.join(",", group.unreachable()));
         for (ExchangeDefinition d : node.durableExchanges()) {
             b.withData("exchange." + d.name(), role);
