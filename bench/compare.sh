@@ -45,17 +45,22 @@ stop_all() {
 }
 trap stop_all EXIT
 
-start_node() { # name http bridge [cluster port] [seeds]
+launch_node() { # name http bridge [cluster port] [seeds] [replica set]
+  # Each node's durable log in the script's work directory (fsynced, as always): removed with it at the end.
   local env=(QUARKUS_HTTP_PORT="$2" QUARKUS_HTTP_HOST=127.0.0.1 MESSAGING_BRIDGE_TCP_PORT="$3" MESSAGING_BRIDGE_TCP_HOST=127.0.0.1
-    QUARKUS_SHUTDOWN_DELAY=0s)
-  if [ -n "${4:-}" ]; then env+=(MESSAGING_CLUSTER_ENABLED=true MESSAGING_CLUSTER_NAME=bench MESSAGING_CLUSTER_NODE_NAME="$1"
-    MESSAGING_CLUSTER_BIND_PORT="$4" MESSAGING_CLUSTER_SEEDS="$5"); fi
+    QUARKUS_SHUTDOWN_DELAY=0s MESSAGING_DURABLE_DATA_DIR="$WORK/node-$1")
+  if [ -n "${4:-}" ]; then env+=(MESSAGING_CLUSTER_ENABLED=true MESSAGING_CLUSTER_NAME="bench-${6:-ab}" MESSAGING_CLUSTER_NODE_NAME="$1"
+    MESSAGING_CLUSTER_BIND_PORT="$4" MESSAGING_CLUSTER_SEEDS="$5" MESSAGING_DURABLE_MEMBERS="${6:-a,b}"); fi
   env "${env[@]}" java -Xmx1g -XX:+UseParallelGC -Djava.net.preferIPv4Stack=true -jar target/quarkus-app/quarkus-run.jar \
     > "$OUT/$1.log" 2>&1 &
   PIDS+=($!)
-  for _ in $(seq 1 300); do curl -sf -o /dev/null "http://127.0.0.1:$2/q/health/ready" && return 0; sleep 0.1; done
+}
+await_node() { # name http
+  for _ in $(seq 1 600); do curl -sf -o /dev/null "http://127.0.0.1:$2/q/health/ready" && return 0; sleep 0.1; done
   echo "node $1 did not become ready" >&2; exit 1
 }
+# A replica set serves once a majority of it is up: nodes of one start together, then each is awaited.
+start_node() { launch_node "$@"; }
 
 chmod 755 "$WORK"   # the broker runs as the rabbitmq user when started by root
 mkdir -p "$WORK/rabbitmq" "$WORK/nats"
@@ -69,7 +74,7 @@ jetstream { store_dir: "$WORK/nats/js", max_memory_store: 1GB }
 CONF
 nats-server -c "$WORK/nats/nats.conf" > "$OUT/nats.log" 2>&1 &
 PIDS+=($!)
-start_node solo 28080 27000
+start_node solo 28080 27000; await_node solo 28080
 rabbit_up() { (exec 3<>/dev/tcp/127.0.0.1/25672) 2>/dev/null; }
 for _ in $(seq 1 300); do rabbit_up && break; sleep 0.2; done
 rabbit_up || { echo "RabbitMQ did not start:" >&2; tail -5 "$OUT/rabbitmq.log" >&2; exit 1; }
@@ -94,6 +99,13 @@ for rep in $(seq 1 "$REPS"); do
     record "$label (one node)" rabbitmq "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.PeerBench rabbitmq "${args[@]}" --port=25672 "${common[@]}" 2>/dev/null | tail -1)"
     record "$label (one node)" nats "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.PeerBench nats "${args[@]}" --port=24222 "${common[@]}" 2>/dev/null | tail -1)"
   done
+  # Durable: the node's durable tasks exchange (its replica set of one, fsync before "accepted"), a RabbitMQ quorum
+  # queue (one node; Raft, fsync of every batch of commands), a JetStream file-storage stream R1 (NATS 2.9 fsyncs its
+  # files every 2 minutes by default and has no sync_interval option: not the same policy; see BENCHMARKS.md).
+  label="W3d durable tasks, 1 producer, 3 workers, prefetch 10, 1 KiB"; args=(tasks --producers=1 --workers=3 --prefetch=10 --size=1024 --durable=true)
+  record "$label (one replica)" node "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.Bench "${args[@]}" --port=27000 --http-port=28080 "${common[@]}" 2>/dev/null | tail -1)"
+  record "$label (one replica)" rabbitmq "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.PeerBench rabbitmq "${args[@]}" --port=25672 "${common[@]}" 2>/dev/null | tail -1)"
+  record "$label (one replica)" nats "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.PeerBench nats "${args[@]}" --port=24222 "${common[@]}" 2>/dev/null | tail -1)"
 done
 
 # Two nodes: clients and services on node b's bridge, the exchange created on (and hosted by) node a.
@@ -101,12 +113,27 @@ kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 SEEDS=127.0.0.1:27800,127.0.0.1:27801
 start_node a 28081 27001 27800 "$SEEDS"
 start_node b 28082 27002 27801 "$SEEDS"
+await_node a 28081; await_node b 28082
 sleep 3
 for rep in $(seq 1 "$REPS"); do
   for w in "${W[@]}"; do
     label="${w%%|*}"; args=(${w#*|})
     record "$label (two nodes)" node "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.Bench "${args[@]}" --port=27002 --http-port=28081 "${common[@]}" 2>/dev/null | tail -1)"
   done
+done
+
+# Three replicas: the durable tasks exchange on a replica set of three nodes (every enqueue and ack committed on two
+# of them, each fsynced), clients on node e's bridge.
+kill "${PIDS[-1]}" "${PIDS[-2]}"; wait "${PIDS[-1]}" "${PIDS[-2]}" 2>/dev/null || true
+SEEDS3=127.0.0.1:27810,127.0.0.1:27811,127.0.0.1:27812
+start_node d 28083 27003 27810 "$SEEDS3" d,e,f
+start_node e 28084 27004 27811 "$SEEDS3" d,e,f
+start_node f 28085 27005 27812 "$SEEDS3" d,e,f
+await_node d 28083; await_node e 28084; await_node f 28085
+sleep 3
+for rep in $(seq 1 "$REPS"); do
+  label="W3d durable tasks, 1 producer, 3 workers, prefetch 10, 1 KiB"
+  record "$label (three replicas)" node "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.Bench tasks --producers=1 --workers=3 --prefetch=10 --size=1024 --durable=true --port=27004 --http-port=28084 "${common[@]}" 2>/dev/null | tail -1)"
 done
 
 java -cp "$CP" dev.messagingnode.bench.CompareReport "$RESULTS" | tee "$OUT/compare.md"

@@ -155,7 +155,15 @@ public final class PeerBench {
     private void rabbitTasks() throws Exception {
         String queue = "bench.tasks." + UUID.randomUUID();
         Channel admin = rabbit().createChannel();
-        admin.queueDeclare(queue, false, false, true, Map.of("x-queue-type", "classic"));
+        // --durable=true: a quorum queue (Raft, fsync of every command), persistent messages; else a classic
+        // transient queue.
+        boolean durable = Boolean.parseBoolean(options.getOrDefault("durable", "false"));
+        if (durable) {
+            admin.queueDeclare(queue, true, false, false, Map.of("x-queue-type", "quorum"));
+            closers.add(() -> rabbit().createChannel().queueDelete(queue));
+        } else {
+            admin.queueDeclare(queue, false, false, true, Map.of("x-queue-type", "classic"));
+        }
         for (int w = 0; w < number("workers", 3); w++) {
             Channel worker = rabbit().createChannel();
             worker.basicQos(number("prefetch", 10));
@@ -317,8 +325,12 @@ public final class PeerBench {
         JetStreamManagement jsm = admin.jetStreamManagement();
         String stream = "BENCH_" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
         String subject = stream.toLowerCase() + ".tasks";
+        // --durable=true: file storage with --replicas (R3 on a three-node cluster); else in memory, one replica.
+        boolean durable = Boolean.parseBoolean(options.getOrDefault("durable", "false"));
         jsm.addStream(StreamConfiguration.builder().name(stream).subjects(subject)
-            .retentionPolicy(RetentionPolicy.WorkQueue).storageType(StorageType.Memory).build());
+            .retentionPolicy(RetentionPolicy.WorkQueue)
+            .storageType(durable ? StorageType.File : StorageType.Memory)
+            .replicas(durable ? number("replicas", 1) : 1).build());
         jsm.addOrUpdateConsumer(stream, ConsumerConfiguration.builder().durable("workers")
             .ackPolicy(AckPolicy.Explicit).maxAckPending(number("prefetch", 10)).build()); // as the issue sets W3
         closers.add(() -> jsm.deleteStream(stream));

@@ -225,4 +225,48 @@ class ClusterPatternsTest {
         assertThat(done).containsExactlyInAnyOrder("before", "after");
         assertThat(client.durable.hasQuorum()).isTrue();
     }
+
+    /**
+     * Fifty durable exchanges on three replicas live in one Raft group: one log directory and one Raft thread per
+     * node whatever their number, so the JVM (three members here) gains no thread and no open file per exchange.
+     */
+    @Test
+    void fiftyDurableExchangesCostNoThreadOrFilePerExchange() throws Exception {
+        create(ExchangeDefinition.of("first", "tasks"), m1);
+        int threadsBefore = Thread.activeCount();
+        long filesBefore = openFiles();
+        for (int i = 0; i < 50; i++) {
+            await(nodes.get(i % 3).registry.create(ExchangeDefinition.of("many-" + i, "tasks")));
+        }
+        ClusterNodes.Member leader = nodes.leader();
+        await().atMost(Duration.ofSeconds(30)).until(() -> nodes.members.stream().allMatch(m ->
+            m.directory.directory().entries().keySet().stream().filter(n -> n.startsWith("many-")).count() == 50));
+        Map<String, AtomicInteger> done = new ConcurrentHashMap<>();
+        ClusterNodes.Member client = nodes.followers().get(0);
+        for (int i = 0; i < 50; i++) {
+            String name = "many-" + i;
+            await(client.client.work(name, 1, t -> t.ack().onSuccess(v ->
+                done.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet())).attached());
+            await(client.client.enqueue(name, Buffer.buffer("t"), 0));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> done.size() == 50);
+        int threadsAfter = Thread.activeCount();
+        long filesAfter = openFiles();
+        System.out.printf("50 durable exchanges on 3 replicas: threads %d -> %d, open files %d -> %d%n",
+            threadsBefore, threadsAfter, filesBefore, filesAfter);
+        assertThat(threadsAfter - threadsBefore).as("threads").isLessThan(10);
+        assertThat(filesAfter - filesBefore).as("open files").isLessThan(10);
+        assertThat(leader.durableExchanges.names()).hasSize(51);
+        try (java.util.stream.Stream<java.nio.file.Path> dirs = java.nio.file.Files.list(
+            leader.durable.settings().dataDir())) {
+            assertThat(dirs.toList()).as("one log directory for all of them").hasSize(1);
+        }
+    }
+
+    private static long openFiles() throws java.io.IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> fds = java.nio.file.Files.list(
+            java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
 }
