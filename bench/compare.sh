@@ -136,4 +136,41 @@ for rep in $(seq 1 "$REPS"); do
   record "$label (three replicas)" node "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.Bench tasks --producers=1 --workers=3 --prefetch=10 --size=1024 --durable=true --port=27004 --http-port=28084 "${common[@]}" 2>/dev/null | tail -1)"
 done
 
+# Three replicas of the peers: a RabbitMQ cluster of three (quorum queue, three members) and a NATS cluster of three
+# (JetStream file storage, R3), every server on 127.0.0.1, the node's replica set still up but idle.
+HOME="$WORK/rabbitmq" rabbitmqctl -n bench@localhost stop >/dev/null 2>&1 || true
+kill "${PIDS[0]}" 2>/dev/null || true   # the single nats-server
+for i in 1 2 3; do
+  mkdir -p "$WORK/r$i"; echo "[]." > "$WORK/r$i/enabled_plugins"
+  [ "$(id -u)" = 0 ] && chown -R rabbitmq:rabbitmq "$WORK/r$i"
+  (HOME="$WORK/rabbitmq" RABBITMQ_NODENAME="r$i@localhost" RABBITMQ_NODE_PORT=$((25680 + 10 * i)) \
+    RABBITMQ_DIST_PORT=$((25681 + 10 * i)) RABBITMQ_MNESIA_BASE="$WORK/r$i/mnesia" RABBITMQ_LOG_BASE="$WORK/r$i/log" \
+    RABBITMQ_ENABLED_PLUGINS_FILE="$WORK/r$i/enabled_plugins" RABBITMQ_CONFIG_FILE="$WORK/r$i/rabbitmq" \
+    rabbitmq-server > "$OUT/rabbitmq-r$i.log" 2>&1 &)
+  cat > "$WORK/nats/n$i.conf" <<CONF
+server_name: n$i
+listen: 127.0.0.1:$((24230 + i))
+max_payload: 8MB
+jetstream { store_dir: "$WORK/nats/js$i", max_memory_store: 1GB }
+cluster { name: bench, listen: 127.0.0.1:$((26230 + i)), routes: [nats://127.0.0.1:26231, nats://127.0.0.1:26232, nats://127.0.0.1:26233] }
+CONF
+  nats-server -c "$WORK/nats/n$i.conf" > "$OUT/nats-n$i.log" 2>&1 &
+  PIDS+=($!)
+done
+port_up() { (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null; }
+for i in 1 2 3; do for _ in $(seq 1 300); do port_up $((25680 + 10 * i)) && break; sleep 0.2; done; done
+RABBIT3=yes
+for i in 2 3; do
+  { HOME="$WORK/rabbitmq" rabbitmqctl -n "r$i@localhost" stop_app \
+    && HOME="$WORK/rabbitmq" rabbitmqctl -n "r$i@localhost" join_cluster r1@localhost \
+    && HOME="$WORK/rabbitmq" rabbitmqctl -n "r$i@localhost" start_app; } >> "$OUT/rabbitmq-cluster.log" 2>&1 || RABBIT3=no
+done
+[ "$RABBIT3" = yes ] || echo "the RabbitMQ cluster of three did not form (see $OUT/rabbitmq-cluster.log)" | tee -a "$OUT/failures.log"
+sleep 5   # JetStream's meta leader, RabbitMQ's cluster settle
+for rep in $(seq 1 "$REPS"); do
+  label="W3d durable tasks, 1 producer, 3 workers, prefetch 10, 1 KiB"; args=(tasks --producers=1 --workers=3 --prefetch=10 --size=1024 --durable=true)
+  record "$label (three replicas)" rabbitmq "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.PeerBench rabbitmq "${args[@]}" --port=25690 "${common[@]}" 2>/dev/null | tail -1)"
+  record "$label (three replicas)" nats "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.PeerBench nats "${args[@]}" --replicas=3 --port=24231 "${common[@]}" 2>/dev/null | tail -1)"
+done
+
 java -cp "$CP" dev.messagingnode.bench.CompareReport "$RESULTS" | tee "$OUT/compare.md"

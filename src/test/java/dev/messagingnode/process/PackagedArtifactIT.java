@@ -21,7 +21,9 @@ class PackagedArtifactIT {
     public static class FreeBridgePort implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("messaging.bridge.tcp.port", "0", "messaging.bridge.tcp.host", "127.0.0.1");
+            // A log of its own for each run: never the project's ./data, and nothing left from an earlier run.
+            return Map.of("messaging.bridge.tcp.port", "0", "messaging.bridge.tcp.host", "127.0.0.1",
+                "messaging.durable.data-dir", "target/packaged-artifact-data/" + System.nanoTime());
         }
     }
 
