@@ -77,7 +77,7 @@ public final class PeerBench {
         Thread.sleep(200);
         JsonObject result = bench.measurement.result(workload, bench.runMs, new JsonObject(new HashMap<>(options))
             .put("peer", peer));
-        for (AutoCloseable c : bench.closers) {
+        for (AutoCloseable c : new ArrayList<>(bench.closers)) {
             try {
                 c.close();
             } catch (Exception ignored) {
@@ -160,7 +160,8 @@ public final class PeerBench {
         boolean durable = Boolean.parseBoolean(options.getOrDefault("durable", "false"));
         if (durable) {
             admin.queueDeclare(queue, true, false, false, Map.of("x-queue-type", "quorum"));
-            closers.add(() -> rabbit().createChannel().queueDelete(queue));
+            // First of all closers: while the connections are still open (a quorum queue is not auto-deleted).
+            closers.add(0, () -> admin.queueDelete(queue));
         } else {
             admin.queueDeclare(queue, false, false, true, Map.of("x-queue-type", "classic"));
         }
