@@ -75,8 +75,12 @@ public final class NodeProcess implements AutoCloseable {
         // A log of its own unless the test restarts a node on the same one: never the project's ./data.
         environment.putIfAbsent("MESSAGING_DURABLE_DATA_DIR", "target/node-data/" + name + "-" + System.nanoTime());
         pb.environment().putAll(environment);
+        Process process = pb.start();
+        // A test JVM that is stopped (Maven killed, a timeout) takes its node processes with it: a node left behind
+        // would hold its ports and its share of the cores in every later test and benchmark.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-" + name));
         return new NodeProcess(name, host, Integer.parseInt(environment.get("QUARKUS_HTTP_PORT")),
-            Integer.parseInt(environment.get("MESSAGING_BRIDGE_TCP_PORT")), log, pb.start());
+            Integer.parseInt(environment.get("MESSAGING_BRIDGE_TCP_PORT")), log, process);
     }
 
     public int httpPort() {
