@@ -28,6 +28,10 @@ final class CheckedLog extends FileBasedLog {
 
     private static final Logger LOG = Logger.getLogger(CheckedLog.class);
 
+    /** The log's directory, as {@link #init} was given it. */
+    private Path dir;
+    private volatile long snapshotBytes;
+
     /** Opens the log of {@code settings}, checked, repaired from the others where it can be. */
     static CheckedLog open(DurableSettings settings, Ledger scratch) {
         Path dir = settings.logDir().toAbsolutePath();
@@ -105,7 +109,6 @@ final class CheckedLog extends FileBasedLog {
      */
     @Override
     public void setSnapshot(ByteBuffer snapshot) {
-        Path dir = logDir();
         Path target = dir.resolve("state_snapshot.raft");
         Path tmp = dir.resolve("state_snapshot.raft.tmp");
         try {
@@ -141,8 +144,6 @@ final class CheckedLog extends FileBasedLog {
         return snapshotBytes;
     }
 
-    private volatile long snapshotBytes;
-    private Path dir;
 
     @Override
     public void init(String logName, Map<String, String> args) throws Exception {
@@ -152,10 +153,6 @@ final class CheckedLog extends FileBasedLog {
         if (Files.exists(snapshot)) {
             snapshotBytes = Files.size(snapshot);
         }
-    }
-
-    private Path logDir() {
-        return dir;
     }
 
     @Override

@@ -97,8 +97,12 @@ public final class DurableExchanges implements DurableCatalog {
 
     @Override
     public Set<String> names() {
+        return names(group.ledger().definitions());
+    }
+
+    private static Set<String> names(List<ExchangeDefinition> definitions) {
         Set<String> names = new HashSet<>();
-        group.ledger().definitions().forEach(d -> names.add(d.name()));
+        definitions.forEach(d -> names.add(d.name()));
         return names;
     }
 
@@ -140,8 +144,7 @@ public final class DurableExchanges implements DurableCatalog {
             return;
         }
         List<ExchangeDefinition> defs = group.ledger().definitions();
-        Set<String> names = new HashSet<>();
-        defs.forEach(d -> names.add(d.name()));
+        Set<String> names = names(defs);
         if (group.isLeader()) {
             lead(defs, names);
         } else {
@@ -182,12 +185,11 @@ public final class DurableExchanges implements DurableCatalog {
                         hosted.remove(d.name());
                         LOG.errorf("durable exchange %s cannot start on its leader: %s", d.name(),
                             ar.cause().getMessage());
+                        return;
                     }
                     StandIn s = standIns.remove(d.name());
-                    if (s != null && ar.succeeded()) {
+                    if (s != null) {
                         s.close();
-                    } else if (s != null) {
-                        standIns.put(d.name(), s);
                     }
                 });
             }

@@ -67,6 +67,9 @@ public final class DurableGroup implements ReplicatedLog {
     private final Counter leaderChanges;
     private RaftHandle handle;
     private volatile CheckedLog log;
+    /** The free space last seen on the log's file system, looked at most every 100 ms (a statfs each). */
+    private volatile long freeBytes = Long.MAX_VALUE;
+    private volatile long freeCheckedAt;
     private JChannel ownChannel;
 
     public DurableGroup(Vertx vertx, DurableSettings settings, Patterns patterns, MeterRegistry meters) {
@@ -211,31 +214,18 @@ public final class DurableGroup implements ReplicatedLog {
     }
 
     private Future<List<String>> changeMember(String name, boolean add) {
-        Context context = vertx.getOrCreateContext();
-        CompletableFuture<byte[]> f;
-        try {
-            f = add ? redirect.addServer(name) : redirect.removeServer(name);
-        } catch (Exception e) {
-            return MessagingException.failed(Failure.NO_QUORUM, whyNot("the replica set") + " (" + e.getMessage() + ")");
-        }
-        Promise<List<String>> done = Promise.promise();
-        f.orTimeout(settings.commitTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, t) ->
-            context.runOnContext(v -> {
-                if (t == null) {
-                    // Committed; a follower applies the change a moment later (when it learns the commit): say
-                    // what the replica set is now, not what this node has applied so far.
-                    List<String> now = new ArrayList<>(members());
-                    if (add && !now.contains(name)) {
-                        now.add(name);
-                    } else if (!add) {
-                        now.remove(name);
-                    }
-                    done.complete(List.copyOf(now));
-                } else {
-                    done.fail(failure("the replica set", t));
+        return commit("the replica set", () -> add ? redirect.addServer(name) : redirect.removeServer(name))
+            .map(committed -> {
+                // A follower applies the change a moment later (when it learns the commit): say what the replica
+                // set is now, not what this node has applied so far.
+                List<String> now = new ArrayList<>(members());
+                if (add && !now.contains(name)) {
+                    now.add(name);
+                } else if (!add) {
+                    now.remove(name);
                 }
-            }));
-        return done.future();
+                return List.copyOf(now);
+            });
     }
 
     /** The replicas this node cannot see in its view. */
@@ -251,8 +241,11 @@ public final class DurableGroup implements ReplicatedLog {
     }
 
     public boolean hasQuorum() {
-        int n = members().size();
-        return n - unreachable().size() >= n / 2 + 1;
+        return reachesMajority(members().size(), unreachable().size());
+    }
+
+    private static boolean reachesMajority(int replicas, int unreachable) {
+        return replicas - unreachable >= replicas / 2 + 1;
     }
 
     /** "leader", "follower", "learner" (not a voting member) or "no-quorum", as readiness reports it. */
@@ -270,7 +263,7 @@ public final class DurableGroup implements ReplicatedLog {
     public String whyNot(String exchange) {
         List<String> gone = unreachable();
         int n = members().size();
-        if (n - gone.size() < n / 2 + 1) {
+        if (!reachesMajority(n, gone.size())) {
             return gone.size() + " of " + n + " replicas of '" + exchange + "' unreachable from node "
                 + settings.node() + " " + gone + "; a majority of " + (n / 2 + 1) + " is needed, nothing was accepted";
         }
@@ -293,10 +286,6 @@ public final class DurableGroup implements ReplicatedLog {
             ? Future.succeededFuture(java.util.Arrays.copyOfRange(answer, 1, answer.length))
             : MessagingException.failed(Failure.NO_SUCH_EXCHANGE, Ledger.detail(answer)));
     }
-
-    /** The free space last seen on the log's file system, looked at most every 100 ms (a statfs each). */
-    private volatile long freeBytes = Long.MAX_VALUE;
-    private volatile long freeCheckedAt;
 
     @Override
     public String full() {
@@ -331,14 +320,23 @@ public final class DurableGroup implements ReplicatedLog {
     }
 
     private Future<byte[]> submit(String exchange, byte[] command, boolean leaderOnly) {
+        return commit(exchange, () -> leaderOnly ? raft.setAsync(command, 0, command.length)
+            : handle.setAsync(command, 0, command.length));
+    }
+
+    /**
+     * Waits for a log entry that {@code append} started to commit (at most the commit timeout), back on the
+     * caller's context, with the refusal mapped for {@code what} (an exchange's name, or the replica set).
+     */
+    private Future<byte[]> commit(String what, java.util.concurrent.Callable<CompletableFuture<byte[]>> append) {
         Context context = vertx.getOrCreateContext();
         Promise<byte[]> done = Promise.promise();
         long start = System.nanoTime();
         CompletableFuture<byte[]> f;
         try {
-            f = leaderOnly ? raft.setAsync(command, 0, command.length) : handle.setAsync(command, 0, command.length);
+            f = append.call();
         } catch (Exception e) {
-            return MessagingException.failed(Failure.NO_QUORUM, whyNot(exchange));
+            return MessagingException.failed(Failure.NO_QUORUM, whyNot(what));
         }
         f.orTimeout(settings.commitTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((answer, t) -> {
             commits.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -346,7 +344,7 @@ public final class DurableGroup implements ReplicatedLog {
                 if (t == null) {
                     done.complete(answer);
                 } else {
-                    done.fail(failure(exchange, t));
+                    done.fail(failure(what, t));
                 }
             });
         });

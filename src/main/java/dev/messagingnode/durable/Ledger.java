@@ -1,18 +1,19 @@
 package dev.messagingnode.durable;
 
+import static dev.messagingnode.exchange.LogCommands.readString;
+import static dev.messagingnode.exchange.LogCommands.writeString;
+
 import dev.messagingnode.exchange.DurableState;
 import dev.messagingnode.exchange.ExchangeDefinition;
 import dev.messagingnode.exchange.ExchangePattern;
+import dev.messagingnode.exchange.LogCommands;
 import dev.messagingnode.exchange.Patterns;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +82,7 @@ final class Ledger implements StateMachine {
         synchronized (this) {
             switch (type) {
                 case DEFINE -> {
-                    ExchangeDefinition d = definition(readString(in), readString(in), readString(in));
+                    ExchangeDefinition d = parse(readString(in), readString(in), readString(in));
                     Held existing = exchanges.get(d.name());
                     if (existing == null) {
                         ExchangePattern p = patterns.get(d.pattern());
@@ -144,11 +145,7 @@ final class Ledger implements StateMachine {
 
     @Override
     public synchronized void writeContentTo(DataOutput target) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        writeState(out);
-        out.flush();
-        byte[] content = bytes.toByteArray();
+        byte[] content = LogCommands.command(this::writeState);
         target.writeInt(content.length);
         target.writeInt(crc(content, 0, content.length));
         target.write(content);
@@ -188,7 +185,7 @@ final class Ledger implements StateMachine {
             exchanges.clear();
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
-                ExchangeDefinition d = definition(readString(in), readString(in), readString(in));
+                ExchangeDefinition d = parse(readString(in), readString(in), readString(in));
                 ExchangePattern p = patterns.get(d.pattern());
                 exchanges.put(d.name(), new Held(d, p.readDurableState(d, p.validate(d), in)));
             }
@@ -256,7 +253,7 @@ final class Ledger implements StateMachine {
         return new String(answer, 1, answer.length - 1, StandardCharsets.UTF_8);
     }
 
-    private static ExchangeDefinition definition(String name, String pattern, String options) {
+    private static ExchangeDefinition parse(String name, String pattern, String options) {
         Map<String, String> o = new TreeMap<>();
         new JsonObject(options).forEach(e -> o.put(e.getKey(), String.valueOf(e.getValue())));
         return new ExchangeDefinition(name, pattern, o);
@@ -276,36 +273,17 @@ final class Ledger implements StateMachine {
         return b;
     }
 
-    private interface Writer {
-        void write(DataOutputStream out) throws IOException;
-    }
-
-    private static byte[] command(Writer w) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+    /** A command with its checksum in front. */
+    private static byte[] command(LogCommands.Writer w) {
+        byte[] b = LogCommands.command(out -> {
             out.writeInt(0); // the checksum, below
             w.write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        byte[] b = bytes.toByteArray();
+        });
         int c = crc(b, 4, b.length - 4);
         b[0] = (byte) (c >>> 24);
         b[1] = (byte) (c >>> 16);
         b[2] = (byte) (c >>> 8);
         b[3] = (byte) c;
         return b;
-    }
-
-    private static void writeString(DataOutput out, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static String readString(DataInput in) throws IOException {
-        byte[] b = new byte[in.readInt()];
-        in.readFully(b);
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

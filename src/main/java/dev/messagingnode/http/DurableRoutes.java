@@ -71,8 +71,7 @@ public class DurableRoutes {
             rc.response().putHeader("Content-Type", "application/json").end(json(g).encode());
             return;
         }
-        g.addMember(name).onSuccess(m -> rc.response().putHeader("Content-Type", "application/json")
-            .end(json(g).put("members", new JsonArray(m)).encode())).onFailure(t -> Problems.fail(rc, t));
+        answer(rc, g, g.addMember(name));
     }
 
     @Route(path = "/durable/members/:name", methods = HttpMethod.DELETE, produces = "application/json")
@@ -95,8 +94,13 @@ public class DurableRoutes {
             throw new MessagingException(Failure.CONFLICT, "'" + name + "' is the last member of the replica set;"
                 + " its durable exchanges would have nowhere to live");
         }
-        g.removeMember(name).onSuccess(m -> rc.response().putHeader("Content-Type", "application/json")
-            .end(json(g).put("members", new JsonArray(m)).encode())).onFailure(t -> Problems.fail(rc, t));
+        answer(rc, g, g.removeMember(name));
+    }
+
+    /** The replica set once the change committed (as committed: this node may apply it a moment later). */
+    private void answer(RoutingContext rc, DurableGroup g, io.vertx.core.Future<List<String>> change) {
+        change.onSuccess(members -> rc.response().putHeader("Content-Type", "application/json")
+            .end(json(g).put("members", new JsonArray(members)).encode())).onFailure(t -> Problems.fail(rc, t));
     }
 
     private static String name(RoutingContext rc) {

@@ -30,11 +30,7 @@ final class PendingTask {
         this.priority = priority;
     }
 
-    void delivered(String worker) {
-        delivered(worker, System.currentTimeMillis());
-    }
-
-    /** A delivery at a given time: the time comes from the leader's command when a replica applies it. */
+    /** A delivery at a given time (the leader's clock; a replica takes it from the leader's command). */
     void delivered(String worker, long atMillis) {
         deliveries++;
         holder = worker;

@@ -1,18 +1,21 @@
 package dev.messagingnode.tasks;
 
+import static dev.messagingnode.exchange.LogCommands.command;
+import static dev.messagingnode.exchange.LogCommands.readBytes;
+import static dev.messagingnode.exchange.LogCommands.readMap;
+import static dev.messagingnode.exchange.LogCommands.readString;
+import static dev.messagingnode.exchange.LogCommands.writeBytes;
+import static dev.messagingnode.exchange.LogCommands.writeMap;
+import static dev.messagingnode.exchange.LogCommands.writeString;
+
 import dev.messagingnode.exchange.DurableState;
 import dev.messagingnode.exchange.Envelope;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
 import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +31,7 @@ import java.util.Map;
  *              | ACKED id(8)
  *              | RETURNED id(8) attempt(4) outcome(str) notBeforeMillis(8)
  *              | DEAD id(8) reason(str)
- *   str       := length(4, -1 for null) UTF-8 bytes;  bytes := length(4) bytes;  headers := count(4) (str str)*
+ *   (str, bytes, headers: see LogCommands)
  * </pre>
  *
  * A command about a task that is no longer here (acked twice, say) changes nothing: commands are applied whatever
@@ -59,7 +62,7 @@ final class TaskLedger implements DurableState {
                 int priority = in.readInt();
                 String tag = readString(in);
                 byte[] body = readBytes(in);
-                Map<String, String> headers = readHeaders(in);
+                Map<String, String> headers = readMap(in);
                 long id = nextId++;
                 tasks.put(id, new PendingTask(id, new Envelope(exchange, tag, Buffer.buffer(body), headers), priority));
                 return longBytes(id);
@@ -131,7 +134,7 @@ final class TaskLedger implements DurableState {
             out.writeInt(t.priority);
             writeString(out, t.envelope.tag());
             writeBytes(out, t.envelope.message().getBytes());
-            writeHeaders(out, t.envelope.headers());
+            writeMap(out, t.envelope.headers());
             out.writeInt(t.deliveries);
             writeString(out, t.holder);
             writeString(out, t.lastWorker);
@@ -154,7 +157,7 @@ final class TaskLedger implements DurableState {
             int priority = in.readInt();
             String tag = readString(in);
             byte[] body = readBytes(in);
-            Map<String, String> headers = readHeaders(in);
+            Map<String, String> headers = readMap(in);
             PendingTask t = new PendingTask(id, new Envelope(exchange, tag, Buffer.buffer(body), headers), priority);
             t.deliveries = in.readInt();
             t.holder = readString(in);
@@ -174,7 +177,7 @@ final class TaskLedger implements DurableState {
             out.writeInt(priority);
             writeString(out, envelope.tag());
             writeBytes(out, envelope.message().getBytes());
-            writeHeaders(out, envelope.headers());
+            writeMap(out, envelope.headers());
         });
     }
 
@@ -221,20 +224,6 @@ final class TaskLedger implements DurableState {
         return id;
     }
 
-    private interface Writer {
-        void write(DataOutputStream out) throws IOException;
-    }
-
-    private static byte[] command(Writer w) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            w.write(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
     private static byte[] longBytes(long v) {
         byte[] b = new byte[8];
         for (int i = 7; i >= 0; i--) {
@@ -242,55 +231,5 @@ final class TaskLedger implements DurableState {
             v >>>= 8;
         }
         return b;
-    }
-
-    private static void writeString(DataOutput out, String s) throws IOException {
-        if (s == null) {
-            out.writeInt(-1);
-            return;
-        }
-        writeBytes(out, s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String readString(DataInput in) throws IOException {
-        int n = in.readInt();
-        if (n < 0) {
-            return null;
-        }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return new String(b, StandardCharsets.UTF_8);
-    }
-
-    private static void writeBytes(DataOutput out, byte[] b) throws IOException {
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static byte[] readBytes(DataInput in) throws IOException {
-        int n = in.readInt();
-        if (n < 0) {
-            throw new IOException("negative length " + n);
-        }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return b;
-    }
-
-    private static void writeHeaders(DataOutput out, Map<String, String> headers) throws IOException {
-        out.writeInt(headers.size());
-        for (Map.Entry<String, String> e : headers.entrySet()) {
-            writeString(out, e.getKey());
-            writeString(out, e.getValue());
-        }
-    }
-
-    private static Map<String, String> readHeaders(DataInput in) throws IOException {
-        int n = in.readInt();
-        Map<String, String> headers = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            headers.put(readString(in), readString(in));
-        }
-        return headers;
     }
 }

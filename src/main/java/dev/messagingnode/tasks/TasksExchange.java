@@ -10,6 +10,7 @@ import dev.messagingnode.exchange.MessagingException;
 import dev.messagingnode.exchange.Party;
 import dev.messagingnode.exchange.RegisterFrame;
 import dev.messagingnode.exchange.ReplicatedLog;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
@@ -277,11 +278,11 @@ final class TasksExchange extends ExchangeVerticle {
     }
 
     private void deliver(PendingTask task, Worker worker) {
-        task.delivered(worker.party.id());
+        long at = System.currentTimeMillis();
+        task.delivered(worker.party.id(), at);
         task.deadlineNanos = System.nanoTime() + options.ackTimeout().toNanos();
         worker.held.add(task.id);
-        record(TaskLedger.delivered(task.id, task.deliveries, worker.party.id(),
-            task.history.getJsonObject(task.history.size() - 1).getLong("at")));
+        record(TaskLedger.delivered(task.id, task.deliveries, worker.party.id(), at));
         metrics.delivered.increment();
         if (task.deliveries > 1) {
             metrics.redelivered.increment();
@@ -304,6 +305,7 @@ final class TasksExchange extends ExchangeVerticle {
             return;
         }
         Worker worker = workers.get(s.workerId());
+        Future<Void> settled = Future.succeededFuture();
         switch (s.outcome()) {
             case IN_PROGRESS -> {
                 task.deadlineNanos = System.nanoTime() + options.ackTimeout().toNanos();
@@ -314,23 +316,10 @@ final class TasksExchange extends ExchangeVerticle {
                 task.ended("acked");
                 finish(task, "acked");
                 metrics.acked.increment();
-                if (worker != null) {
-                    worker.held.remove(task.id);
-                }
-                if (log == null) {
-                    message.reply(null);
-                } else {
+                if (log != null) {
                     // The worker hears "done" only once no leader can deliver the task again.
-                    log.append(name(), TaskLedger.acked(task.id)).onComplete(ar -> {
-                        if (ar.succeeded()) {
-                            message.reply(null);
-                        } else {
-                            MessagingException.from(ar.cause(), Failure.EXCHANGE_DOWN, "log gone").failReply(message);
-                        }
-                    });
+                    settled = log.append(name(), TaskLedger.acked(task.id)).mapEmpty();
                 }
-                dispatch();
-                return;
             }
             case NACK -> {
                 task.ended("nacked");
@@ -340,7 +329,13 @@ final class TasksExchange extends ExchangeVerticle {
         if (worker != null) {
             worker.held.remove(task.id);
         }
-        message.reply(null);
+        settled.onComplete(ar -> {
+            if (ar.succeeded()) {
+                message.reply(null);
+            } else {
+                MessagingException.from(ar.cause(), Failure.EXCHANGE_DOWN, "log gone").failReply(message);
+            }
+        });
         if (s.outcome() == TaskFrames.Outcome.NACK) {
             giveBack(task, "nacked", s.delayMs());
         }

@@ -91,6 +91,9 @@ final class ClusterNodes implements AutoCloseable {
             }
             await(cluster.stop());
             await(vertx.close());
+            if (durable != null) {
+                dev.messagingnode.testing.TempDirs.delete(durable.settings().dataDir());
+            }
         }
     }
 

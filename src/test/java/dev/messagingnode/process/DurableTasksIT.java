@@ -88,6 +88,12 @@ class DurableTasksIT {
             nodes[i] = NodeProcess.start(cluster + "-" + name(i) + "-" + starts.incrementAndGet(), env);
         }
 
+        /** Starts node {@code i} again on its ports and data, and waits until it is ready. */
+        void restart(int i) throws Exception {
+            start(i);
+            nodes[i].awaitReady(READY);
+        }
+
         /** The index of the node whose readiness says it leads, once one does and the others agree. */
         int leader() {
             int[] found = {-1};
@@ -132,6 +138,12 @@ class DurableTasksIT {
         if (replicas != null) {
             replicas.close();
         }
+    }
+
+    /** Waits until workers have done {@code more} tasks beyond those done so far: the cluster serves again. */
+    private static void awaitMoreDone(DurableHttp http, int more) {
+        long before = http.done.size();
+        await().atMost(Duration.ofSeconds(30)).until(() -> http.done.size() > before + more);
     }
 
     /** Waits until every accepted task is done; says where the missing ones are when they do not come. */
@@ -180,8 +192,7 @@ class DurableTasksIT {
         }
         assertThat(http.accepted).hasSize(1000);
         replicas.nodes[0].kill();
-        replicas.start(0);
-        replicas.nodes[0].awaitReady(READY);
+        replicas.restart(0);
         HttpResponse<String> info = DurableHttp.call(port, "GET", "/exchanges/jobs", null);
         assertThat(new JsonObject(info.body()).getLong("depth")).as(info.body()).isEqualTo(1000);
         http.stopProducing();
@@ -222,10 +233,8 @@ class DurableTasksIT {
             int next = replicas.leader();
             electionMs.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
             assertThat(next).isNotEqualTo(leader);
-            replicas.start(leader);
-            replicas.nodes[leader].awaitReady(READY);
-            long doneBefore = http.done.size();
-            await().atMost(Duration.ofSeconds(30)).until(() -> http.done.size() > doneBefore + 100);
+            replicas.restart(leader);
+            awaitMoreDone(http, 100);
         }
         http.stopProducing();
         awaitNothingLost(http);
@@ -290,10 +299,8 @@ class DurableTasksIT {
             producerOn[0] = (i + 1) % 3;
             workersOn[0] = (i + 2) % 3;
             assertThat(replicas.nodes[i].stop(Duration.ofSeconds(30))).isIn(0, 143);
-            replicas.start(i);
-            replicas.nodes[i].awaitReady(READY);
-            long doneBefore = http.done.size();
-            await().atMost(Duration.ofSeconds(30)).until(() -> http.done.size() > doneBefore + 50);
+            replicas.restart(i);
+            awaitMoreDone(http, 50);
         }
         http.stopProducing();
         awaitNothingLost(http);

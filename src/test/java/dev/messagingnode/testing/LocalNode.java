@@ -111,10 +111,6 @@ public final class LocalNode implements AutoCloseable {
         if (keepData) {
             return;
         }
-        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dataDir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
-            // a temporary directory: the system cleans it up
-        }
+        TempDirs.delete(dataDir);
     }
 }
