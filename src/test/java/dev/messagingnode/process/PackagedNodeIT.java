@@ -23,7 +23,9 @@ class PackagedNodeIT {
             assertThat(node.log()).contains("exchange demo-echo (request-response) started")
                 .contains("exchange demo-events (pubsub) started").contains("exchange demo-logs (sink) started")
                 .contains("exchange demo-jobs (tasks) started");
-            assertThat(node.get("/q/metrics").body()).contains("messaging_services{exchange=\"demo-echo\"");
+            // The demo services register with their exchanges just after start, beside readiness: give them a moment.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(node.get("/q/metrics").body()).contains("messaging_services{exchange=\"demo-echo\""));
             int exit = node.stop(Duration.ofSeconds(30));
             assertThat(exit).as(node.log()).isIn(0, 143);
             assertThat(node.log()).contains("exchange demo-echo deleted").contains("stopped in");
