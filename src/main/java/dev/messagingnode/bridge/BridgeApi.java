@@ -33,6 +33,9 @@ import java.util.function.BiFunction;
  */
 final class BridgeApi {
 
+    /** Chunks of one stream asked for and not yet written to its connection (see {@link #pump}). */
+    static final int STREAM_AHEAD = 8;
+
     private final MessagingClient client;
     private final RemoteParties parties;
     private final Map<String, Reply> dialogues = new ConcurrentHashMap<>();
@@ -160,19 +163,22 @@ final class BridgeApi {
     }
 
     /**
-     * Sends each chunk to the client. The stream pauses (its service gets no credit) while the connection's write
-     * queue is full and resumes when it drains: each stream on its own, so none starves another.
+     * Sends each chunk to the client. The stream lives on its client's inbox context and credits a chunk to the
+     * service as soon as its handler has taken it, while the chunk is written on the connection's context: so the
+     * stream is driven by demand, {@link #STREAM_AHEAD} chunks at a time, and each chunk the connection has written
+     * (its write queue has room again) asks for one more. A slow or stopped reader therefore stops the service
+     * after at most that many chunks past what the socket holds, however far behind the connection's context is;
+     * each stream waits on its own, so none starves another.
      */
     private void pump(BridgeConnection c, ChunkStream stream, String replyTo, String id) {
         c.opened("stream:" + id, stream::cancel);
         long[] seq = {0};
+        stream.pause();
         stream.handler(chunk -> c.execute(() -> {
             c.push(replyTo, MessageJson.put(new JsonObject().put("stream", id).put("seq", seq[0]++), chunk));
-            if (c.writeQueueFull()) {
-                stream.pause();
-                c.whenWritable(stream::resume);
-            }
+            c.whenWritable(() -> stream.fetch(1));
         }));
+        stream.fetch(STREAM_AHEAD);
         stream.endHandler(v -> c.execute(() -> {
             c.forget("stream:" + id);
             c.push(replyTo, new JsonObject().put("stream", id).put("end", true).put("chunks", seq[0]));

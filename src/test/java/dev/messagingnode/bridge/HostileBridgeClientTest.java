@@ -292,8 +292,10 @@ class HostileBridgeClientTest {
             await().atMost(Duration.ofSeconds(15)).until(() -> bridges.connections() == 0);
         }
         long atClose = written.get();
-        // Paced by the connection: a few MiB were produced, not the 16 GB asked for, and production stopped.
-        assertThat(atClose * CHUNK).isLessThan(64L * 1024 * 1024);
+        // Paced by the connection: what the socket holds (the kernel's send buffer, at most tcp_wmem's 4 MiB here,
+        // and the write queue's high-water mark) and a few chunks more were produced, not the 16 GB asked for, however
+        // far behind the connection's event loop runs (a loaded CI machine); and production stopped.
+        assertThat(atClose * CHUNK).as("bytes the service produced").isLessThan(16L * 1024 * 1024);
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> written.get() == atClose);
     }
 
