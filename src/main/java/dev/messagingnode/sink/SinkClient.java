@@ -34,7 +34,9 @@ public final class SinkClient {
 
     /**
      * Sends a message to a sink. The future completes once the exchange holds it (or, under {@code drop-newest}
-     * with a full buffer, has counted it as dropped); it fails at once with NO_SUCH_EXCHANGE or TOO_LARGE.
+     * with a full buffer, has counted it as dropped); it fails at once with NO_SUCH_EXCHANGE or TOO_LARGE. On a durable
+     * sink it completes once the message is committed on a majority of its replicas; NO_QUORUM or EXCHANGE_DOWN
+     * (both retryable) while they have no leader.
      */
     public Future<Void> send(String exchange, String tag, Buffer message, Map<String, String> headers) {
         try {
@@ -44,9 +46,13 @@ public final class SinkClient {
         }
         SinkFrames.Send frame = new SinkFrames.Send(new Envelope(exchange, tag, message, headers));
         Transport transport = Transport.of(vertx);
-        return transport.request(transport.exchangeAddress(exchange), frame, CONFIRM_MS).<Void>mapEmpty()
-            .recover(t -> Future.failedFuture(MessagingException.from(t, Failure.NO_SUCH_EXCHANGE,
-                "no exchange named '" + exchange + "'")));
+        String address = transport.exchangeAddress(exchange);
+        return transport.request(address, frame, CONFIRM_MS).<Void>mapEmpty()
+            .recover(t -> Future.failedFuture(address.indexOf('@') >= 0 && MessagingException.isNoHandlers(t)
+                // The exchange was there, on a node that has just left (a durable sink's leader killed): retryable.
+                ? new MessagingException(Failure.EXCHANGE_DOWN, "the node that ran exchange '" + exchange + "' ("
+                    + transport.nodeOf(address) + ") left the cluster; its replicas elect a new leader, retry")
+                : MessagingException.from(t, Failure.NO_SUCH_EXCHANGE, "no exchange named '" + exchange + "'")));
     }
 
     /**

@@ -6,8 +6,11 @@ import dev.messagingnode.exchange.Envelope;
 import dev.messagingnode.exchange.ExchangeContext;
 import dev.messagingnode.exchange.ExchangeDefinition;
 import dev.messagingnode.exchange.ExchangeVerticle;
+import dev.messagingnode.exchange.Failure;
+import dev.messagingnode.exchange.MessagingException;
 import dev.messagingnode.exchange.Party;
 import dev.messagingnode.exchange.RegisterFrame;
+import dev.messagingnode.exchange.ReplicatedLog;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.Message;
@@ -18,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.ListIterator;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * A sink exchange: many producers, one active consumer; later consumers wait as standby, in registration order,
@@ -26,14 +30,22 @@ import java.util.Map;
  * <p>Messages wait in a bounded buffer while no consumer is attached or the consumer is behind, and go to the
  * consumer in order, in batches. A batch stays here until the consumer acknowledges it, so when the active consumer
  * goes away its unacknowledged batches go back to the head of the buffer, in order, for the next consumer.
+ *
+ * <p>A durable sink ({@code durable=true}) runs only on the leader of its replica set and keeps what it owes in the
+ * Raft log ({@link SinkLedger}): a message is buffered, and its producer answered, only once it is committed on a
+ * majority; a batch leaves the log once its consumer's ack is committed. A new leader starts with every message
+ * still owed, in order, so one active consumer across the cluster gets them all, at least once.
  */
 final class SinkExchange extends ExchangeVerticle {
 
     static final String CONSUMER_ROLE = "consumer";
+    private static final Logger LOG = Logger.getLogger(SinkExchange.class);
 
     private final SinkOptions options;
-    private final ArrayDeque<Envelope> buffer = new ArrayDeque<>();
-    private final Map<Long, List<Envelope>> unacked = new LinkedHashMap<>();
+    /** The replica set's log for a durable sink; null for a transient one. */
+    private final ReplicatedLog log;
+    private final ArrayDeque<Held> buffer = new ArrayDeque<>();
+    private final Map<Long, List<Held>> unacked = new LinkedHashMap<>();
     private final Counter received;
     private final Counter delivered;
     private final Counter dropped;
@@ -46,6 +58,11 @@ final class SinkExchange extends ExchangeVerticle {
     SinkExchange(ExchangeDefinition definition, SinkOptions options, ExchangeContext context) {
         super(definition, context, options.partyCheckInterval());
         this.options = options;
+        this.log = options.durable() ? context.log() : null;
+        if (options.durable() && log == null) {
+            throw new MessagingException(Failure.INVALID, "exchange '" + definition.name() + "' is durable but"
+                + " this node has no replica set (messaging.durable.members)");
+        }
         this.received = meters.counter("messaging.received");
         this.delivered = meters.counter("messaging.delivered");
         this.dropped = meters.counter("messaging.dropped");
@@ -62,6 +79,7 @@ final class SinkExchange extends ExchangeVerticle {
         SinkFrames.install(vertx);
         meters.gauge("messaging.buffered", buffer::size);
         meters.gauge("messaging.consumers", parties::size);
+        restoreFromLog();
         super.start(started);
     }
 
@@ -85,7 +103,14 @@ final class SinkExchange extends ExchangeVerticle {
             accept(d.envelope(), message);
         } else if (body instanceof SinkFrames.Ack a) {
             if (active != null && active.id().equals(a.partyId())) {
-                unacked.remove(a.seq());
+                List<Held> batch = unacked.remove(a.seq());
+                if (batch != null && log != null) {
+                    List<Long> seqs = new ArrayList<>(batch.size());
+                    batch.forEach(h -> seqs.add(h.seq()));
+                    // Nobody waits on it: a batch whose ack is lost with a leader goes to the consumer again.
+                    log.append(name(), SinkLedger.acked(seqs)).onFailure(t -> LOG.debugf(
+                        "exchange %s: an ack was not committed: %s", name(), t.getMessage()));
+                }
                 deliver();
             }
         } else {
@@ -98,6 +123,11 @@ final class SinkExchange extends ExchangeVerticle {
             return;
         }
         received.increment();
+        Envelope own = new Envelope(name(), envelope.tag(), envelope.message(), envelope.headers());
+        if (log != null) {
+            acceptDurably(own, message);
+            return;
+        }
         if (buffer.size() >= options.bufferSize()) {
             droppedCount++;
             dropped.increment();
@@ -110,9 +140,69 @@ final class SinkExchange extends ExchangeVerticle {
         if (buffer.isEmpty()) {
             oldestBufferedAt = System.nanoTime();
         }
-        buffer.add(new Envelope(name(), envelope.tag(), envelope.message(), envelope.headers()));
+        buffer.add(new Held(0, own));
         message.reply(null);
         deliver();
+    }
+
+    /** The producer is answered once the message is committed; the ledger applied the overflow policy. */
+    private void acceptDurably(Envelope envelope, Message<Object> message) {
+        String full = log.full();
+        if (full != null) {
+            meters.counter("messaging.refused", "reason", Failure.OVER_CAPACITY.name()).increment();
+            MessagingException.failReply(message, Failure.OVER_CAPACITY, full);
+            return;
+        }
+        log.append(name(), SinkLedger.sent(envelope)).onComplete(ar -> {
+            if (ar.failed()) {
+                MessagingException.from(ar.cause(), Failure.EXCHANGE_DOWN, "log gone").failReply(message);
+                return;
+            }
+            message.reply(null);
+            if (isStopping()) {
+                return; // committed: the next leader owes it
+            }
+            SinkLedger.Sent sent;
+            try {
+                sent = SinkLedger.Sent.of(ar.result());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+            if (sent.droppedSeq() != 0 || sent.seq() == 0) {
+                droppedCount++;
+                dropped.increment();
+            }
+            if (sent.droppedSeq() != 0) {
+                // The oldest owed message left the log; if it is still waiting here it goes too (one in a batch
+                // already delivered stays with its consumer, whose ack then changes nothing).
+                buffer.removeIf(h -> h.seq() == sent.droppedSeq());
+            }
+            if (sent.seq() != 0) {
+                if (buffer.isEmpty()) {
+                    oldestBufferedAt = System.nanoTime();
+                }
+                buffer.add(new Held(sent.seq(), envelope));
+                deliver();
+            }
+        });
+    }
+
+    /** A leader that takes a durable sink over starts with every message its log still owes, oldest first. */
+    private void restoreFromLog() {
+        if (log == null) {
+            return;
+        }
+        List<SinkLedger.Owed> owed = log.read(name(), s -> s instanceof SinkLedger l ? l.owed() : List.of());
+        droppedCount = log.read(name(), s -> s instanceof SinkLedger l ? l.dropped() : 0L);
+        owed.forEach(o -> buffer.add(new Held(o.seq(), o.envelope())));
+        oldestBufferedAt = System.nanoTime();
+        if (!owed.isEmpty()) {
+            LOG.infof("exchange %s: leading with %d message(s) from the log", name(), owed.size());
+        }
+    }
+
+    /** A message waiting or delivered; {@code seq} is its number in the log (0 for a transient sink). */
+    private record Held(long seq, Envelope envelope) {
     }
 
     /** Sends batches while the active consumer has credit and a batch is due. */
@@ -122,7 +212,7 @@ final class SinkExchange extends ExchangeVerticle {
                 scheduleBatch();
                 return;
             }
-            List<Envelope> batch = new ArrayList<>(Math.min(buffer.size(), options.batchSize()));
+            List<Held> batch = new ArrayList<>(Math.min(buffer.size(), options.batchSize()));
             while (batch.size() < options.batchSize() && !buffer.isEmpty()) {
                 batch.add(buffer.poll());
             }
@@ -130,8 +220,8 @@ final class SinkExchange extends ExchangeVerticle {
             long seq = nextSeq++;
             unacked.put(seq, batch);
             List<Delivery> deliveries = new ArrayList<>(batch.size());
-            for (Envelope e : batch) {
-                deliveries.add(new Delivery(e, "", droppedCount, reachableAddress()));
+            for (Held h : batch) {
+                deliveries.add(new Delivery(h.envelope(), "", droppedCount, reachableAddress()));
             }
             delivered.increment(batch.size());
             transport.send(active.address(), new SinkFrames.Batch(seq, deliveries, reachableAddress()));
@@ -166,11 +256,11 @@ final class SinkExchange extends ExchangeVerticle {
             return; // a standby left
         }
         // Hand back what the consumer did not acknowledge, ahead of everything else, in the original order.
-        List<List<Envelope>> batches = new ArrayList<>(unacked.values());
+        List<List<Held>> batches = new ArrayList<>(unacked.values());
         unacked.clear();
-        ListIterator<List<Envelope>> it = batches.listIterator(batches.size());
+        ListIterator<List<Held>> it = batches.listIterator(batches.size());
         while (it.hasPrevious()) {
-            List<Envelope> batch = it.previous();
+            List<Held> batch = it.previous();
             for (int i = batch.size() - 1; i >= 0; i--) {
                 buffer.addFirst(batch.get(i));
             }
@@ -187,8 +277,9 @@ final class SinkExchange extends ExchangeVerticle {
         if (batchTimer >= 0) {
             vertx.cancelTimer(batchTimer);
         }
-        int lost = buffer.size() + unacked.values().stream().mapToInt(List::size).sum();
-        dropped.increment(lost);
+        if (log == null) { // a durable sink's messages stay in the log for the next leader
+            dropped.increment(buffer.size() + unacked.values().stream().mapToInt(List::size).sum());
+        }
         buffer.clear();
         unacked.clear();
     }

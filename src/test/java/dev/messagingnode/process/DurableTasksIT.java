@@ -205,6 +205,38 @@ class DurableTasksIT {
     }
 
     @Test
+    void aDurableSinkKilledAndStartedAgainKeepsEveryMessageItHeld() throws Exception {
+        replicas = new Replicas(1, Map.of("MESSAGING_EXCHANGES_LOGS_PATTERN", "sink",
+            "MESSAGING_EXCHANGES_LOGS_OPTIONS_DURABLE", "true"));
+        int port = replicas.httpPorts[0];
+        List<Thread> producers = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+        for (int p = 0; p < 4; p++) {
+            Thread t = new Thread(() -> {
+                for (int i = 0; i < 100; i++) {
+                    try {
+                        if (DurableHttp.call(port, "POST", "/exchanges/logs/messages", "m" + i).statusCode() == 202) {
+                            held.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+            t.start();
+            producers.add(t);
+        }
+        for (Thread t : producers) {
+            t.join();
+        }
+        assertThat(held.get()).isEqualTo(400);
+        replicas.nodes[0].kill();
+        replicas.restart(0);
+        HttpResponse<String> info = DurableHttp.call(port, "GET", "/exchanges/logs", null);
+        assertThat(new JsonObject(info.body()).getLong("depth")).as(info.body()).isEqualTo(400);
+    }
+
+    @Test
     void threeReplicasLoseNothingWhenTheLeaderIsKilledThreeTimesInARow() throws Exception {
         replicas = new Replicas(3, Map.of());
         DurableHttp http = http();
