@@ -273,16 +273,22 @@ public final class Bench {
         });
     }
 
-    /** Keeps {@code window} operations unconfirmed; the consumers record. */
+    /**
+     * Keeps {@code window} operations unconfirmed; the consumers record, the producer records each operation's time
+     * to its answer (enqueue to accepted).
+     */
     private void unconfirmedWindow(BridgeClient client, int window, java.util.function.Supplier<Future<JsonObject>> op) {
         on(client, () -> {
             for (int i = 0; i < window; i++) {
                 new Object() {
                     void next() {
                         if (measurement.running()) {
+                            long start = System.nanoTime();
                             op.get().onComplete(ar -> {
                                 if (ar.failed()) {
                                     measurement.failed();
+                                } else {
+                                    measurement.accepted(start);
                                 }
                                 next();
                             });
@@ -373,7 +379,12 @@ public final class Bench {
                     + "  latency µs: p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f", r.getString("workload"),
                 r.getJsonObject("parameters").encode(), r.getLong("opsPerSecond"), r.getDouble("mbPerSecond"),
                 r.getLong("failures"), l.getDouble("p50"), l.getDouble("p90"), l.getDouble("p99"),
-                l.getDouble("p999"), l.getDouble("max"));
+                l.getDouble("p999"), l.getDouble("max")) + accepted(r.getJsonObject("acceptedMicros"));
         };
+    }
+
+    private static String accepted(JsonObject a) {
+        return a == null ? "" : String.format(Locale.ROOT, "%n  enqueue to accepted µs: p50 %.1f  p99 %.1f  max %.1f",
+            a.getDouble("p50"), a.getDouble("p99"), a.getDouble("max"));
     }
 }

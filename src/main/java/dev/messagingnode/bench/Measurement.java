@@ -16,6 +16,9 @@ final class Measurement {
     private final long warmupEndNanos;
     private final long endNanos;
     private final Recorder latency = new Recorder(3);
+    /** Enqueue (publish) to accepted (confirmed): recorded only by workloads whose producers wait for an answer. */
+    private final Recorder accepted = new Recorder(3);
+    private final LongAdder acceptedCount = new LongAdder();
     private final LongAdder ops = new LongAdder();
     private final LongAdder bytes = new LongAdder();
     private final AtomicLong failures = new AtomicLong();
@@ -42,6 +45,16 @@ final class Measurement {
         if (startNanos > 0) {
             latency.recordValue(Math.max(0, now - startNanos));
         }
+    }
+
+    /** The producer's operation that began at {@code startNanos} was accepted (confirmed) now. */
+    void accepted(long startNanos) {
+        long now = System.nanoTime();
+        if (now < warmupEndNanos || now > endNanos) {
+            return;
+        }
+        acceptedCount.increment();
+        accepted.recordValue(Math.max(0, now - startNanos));
     }
 
     /** Bytes that belong to an operation still under way (the chunks of a transfer). */
@@ -77,16 +90,24 @@ final class Measurement {
     JsonObject result(String workload, long runMs, JsonObject parameters) {
         total.add(latency.getIntervalHistogram());
         double seconds = runMs / 1000.0;
-        return new JsonObject().put("workload", workload).put("parameters", parameters)
+        JsonObject result = new JsonObject().put("workload", workload).put("parameters", parameters)
             .put("opsPerSecond", Math.round(ops.sum() / seconds))
             .put("mbPerSecond", Math.round(bytes.sum() / seconds / 1e6 * 10) / 10.0)
             .put("operations", ops.sum()).put("failures", failures.get())
-            .put("latencyMicros", new JsonObject()
-                .put("p50", micros(total.getValueAtPercentile(50)))
-                .put("p90", micros(total.getValueAtPercentile(90)))
-                .put("p99", micros(total.getValueAtPercentile(99)))
-                .put("p999", micros(total.getValueAtPercentile(99.9)))
-                .put("max", micros(total.getMaxValue())));
+            .put("latencyMicros", percentiles(total));
+        if (acceptedCount.sum() > 0) {
+            result.put("acceptedMicros", percentiles(accepted.getIntervalHistogram()));
+        }
+        return result;
+    }
+
+    private static JsonObject percentiles(Histogram h) {
+        return new JsonObject()
+            .put("p50", micros(h.getValueAtPercentile(50)))
+            .put("p90", micros(h.getValueAtPercentile(90)))
+            .put("p99", micros(h.getValueAtPercentile(99)))
+            .put("p999", micros(h.getValueAtPercentile(99.9)))
+            .put("max", micros(h.getMaxValue()));
     }
 
     private static double micros(long nanos) {

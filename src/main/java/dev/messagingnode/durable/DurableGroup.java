@@ -64,6 +64,8 @@ public final class DurableGroup implements ReplicatedLog {
     private final REDIRECT redirect = new REDIRECT();
     private final List<Runnable> roleListeners = new CopyOnWriteArrayList<>();
     private final Timer commits;
+    /** 4096 in flight: under half of RAFT's processing queue (9182), the rest of it for the followers' answers. */
+    private final AppendGate gate = new AppendGate(4096, 65_536);
     private final Counter leaderChanges;
     private RaftHandle handle;
     private volatile CheckedLog log;
@@ -89,6 +91,9 @@ public final class DurableGroup implements ReplicatedLog {
             .publishPercentiles(0.5, 0.99).register(meters);
         this.leaderChanges = Counter.builder("messaging.durable.role.changes")
             .description("Raft role changes of this node (leader, follower, learner)").register(meters);
+        Gauge.builder("messaging.durable.waiting", gate, AppendGate::waiting)
+            .description("commands waiting for a slot in the Raft group (at most 4096 are being committed at once)")
+            .register(meters);
         Gauge.builder("messaging.durable.log.bytes", this, DurableGroup::logBytes)
             .description("Bytes of the Raft log and snapshot on disk").baseUnit("bytes").register(meters);
         Gauge.builder("messaging.durable.snapshot.age", this, DurableGroup::snapshotAgeSeconds)
@@ -289,6 +294,10 @@ public final class DurableGroup implements ReplicatedLog {
 
     @Override
     public String full() {
+        String overloaded = gate.overloaded();
+        if (overloaded != null) {
+            return overloaded;
+        }
         long now = System.nanoTime();
         if (now - freeCheckedAt > 100_000_000L) {
             freeCheckedAt = now;
@@ -332,12 +341,7 @@ public final class DurableGroup implements ReplicatedLog {
         Context context = vertx.getOrCreateContext();
         Promise<byte[]> done = Promise.promise();
         long start = System.nanoTime();
-        CompletableFuture<byte[]> f;
-        try {
-            f = append.call();
-        } catch (Exception e) {
-            return MessagingException.failed(Failure.NO_QUORUM, whyNot(what));
-        }
+        CompletableFuture<byte[]> f = gate.admit(append);
         f.orTimeout(settings.commitTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((answer, t) -> {
             commits.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             context.runOnContext(v -> {

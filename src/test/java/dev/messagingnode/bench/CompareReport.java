@@ -56,6 +56,11 @@ public final class CompareReport {
         }
         list.add(new Metric(label.contains("rpc") ? "round trips" : label.contains("pubsub") ? "deliveries"
             : "acked", "/s", r -> r.getDouble("opsPerSecond")));
+        if (label.startsWith("W3d")) {
+            // enqueue to accepted (publisher confirm, JetStream publish ack): what "accepted" costs a producer
+            list.add(new Metric("accepted p50", "µs", r -> accepted(r, "p50")));
+            list.add(new Metric("accepted p99", "µs", r -> accepted(r, "p99")));
+        }
         if (label.contains("in-flight 1")) {
             list.add(new Metric("p50", "µs", r -> r.getJsonObject("latencyMicros").getDouble("p50")));
             list.add(new Metric("p99", "µs", r -> r.getJsonObject("latencyMicros").getDouble("p99")));
@@ -63,12 +68,21 @@ public final class CompareReport {
         return list;
     }
 
+    private static double accepted(JsonObject r, String percentile) {
+        JsonObject a = r.getJsonObject("acceptedMicros");
+        return a == null ? Double.NaN : a.getDouble(percentile);
+    }
+
     /** median, min, max, count */
     private static double[] stats(List<JsonObject> runs, Metric m) {
         if (runs == null || runs.isEmpty()) {
             return null;
         }
-        double[] v = runs.stream().mapToDouble(r -> m.read().apply(r)).sorted().toArray();
+        double[] v = runs.stream().mapToDouble(r -> m.read().apply(r)).filter(d -> !Double.isNaN(d)).sorted()
+            .toArray();
+        if (v.length == 0) {
+            return null;
+        }
         double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
         return new double[] {median, v[0], v[v.length - 1], v.length};
     }

@@ -221,12 +221,20 @@ public final class PeerBench {
         throws Exception {
         channel.confirmSelect();
         Semaphore permits = new Semaphore(window);
-        channel.addConfirmListener((seq, multiple) -> release(permits, multiple, seq),
-            (seq, multiple) -> release(permits, multiple, seq));
+        // Publish to confirm: when each publish went out, by its sequence number (a confirm may cover several).
+        java.util.concurrent.ConcurrentSkipListMap<Long, Long> sentAt = new java.util.concurrent.ConcurrentSkipListMap<>();
+        channel.addConfirmListener((seq, multiple) -> {
+            confirmed(sentAt, seq, multiple);
+            release(permits, multiple, seq);
+        }, (seq, multiple) -> {
+            (multiple ? sentAt.headMap(seq, true) : sentAt.subMap(seq, true, seq, true)).clear();
+            release(permits, multiple, seq);
+        });
         Thread t = new Thread(() -> {
             try {
                 while (measurement.running()) {
                     if (permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                        sentAt.put(channel.getNextPublishSeqNo(), System.nanoTime());
                         channel.basicPublish(exchange, key, null, stamped(size));
                     }
                 }
@@ -238,6 +246,13 @@ public final class PeerBench {
         });
         t.setDaemon(true);
         t.start();
+    }
+
+    private void confirmed(java.util.concurrent.ConcurrentNavigableMap<Long, Long> sentAt, long seq, boolean multiple) {
+        java.util.concurrent.ConcurrentNavigableMap<Long, Long> done = multiple ? sentAt.headMap(seq, true)
+            : sentAt.subMap(seq, true, seq, true);
+        done.values().forEach(measurement::accepted);
+        done.clear();
     }
 
     private final Map<Semaphore, Long> confirmedUpTo = new ConcurrentHashMap<>();
@@ -352,10 +367,13 @@ public final class PeerBench {
             try {
                 while (measurement.running()) {
                     if (permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                        long start = System.nanoTime();
                         js.publishAsync(subject, stamped(size)).whenComplete((ack, t) -> {
                             permits.release();
                             if (t != null) {
                                 measurement.failed();
+                            } else {
+                                measurement.accepted(start);
                             }
                         });
                     }

@@ -62,6 +62,32 @@ class BoundedLogTest {
         }
     }
 
+    /**
+     * A leader that starts with many tasks owed hands them out as fast as a worker acks: the delivery records and
+     * acks it appends are not paced by any producer, and RAFT's own queue (9,182 requests) once refused them
+     * ("processing queue is full"), losing acks and stalling the exchange. Every ack commits now.
+     */
+    @Test
+    void aLeaderStartingWithManyTasksOwedHandsThemAllOutAndEveryAckCommits() throws Exception {
+        int owed = 60_000;
+        try (LocalNode node = new LocalNode(dir, 16 << 20)) {
+            node.create("jobs", "tasks", "max-queued", "1000000");
+            pipeline(node, owed, 256, new AtomicLong(owed));
+        }
+        try (LocalNode again = new LocalNode(dir, 16 << 20)) {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> again.registry.isRunning("jobs"));
+            AtomicLong acked = new AtomicLong();
+            AtomicLong refused = new AtomicLong();
+            await(again.client.work("jobs", 256, t -> t.ack().onSuccess(v -> acked.incrementAndGet())
+                .onFailure(e -> refused.incrementAndGet())).attached());
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(90))
+                .until(() -> acked.get() + refused.get() >= owed || refused.get() > 0);
+            assertThat(refused.get()).as("acks refused by the log").isZero();
+            assertThat(acked.get()).isEqualTo(owed);
+        }
+    }
+
     /** Enqueues {@code n} tasks, {@code window} at a time, until the worker acked them all; the largest log seen. */
     private long pipeline(LocalNode node, int n, int window, AtomicLong acked) throws Exception {
         Promise<Void> all = Promise.promise();

@@ -41,11 +41,12 @@ class DurableTasksIT {
         Replicas(int count, Map<String, String> extra) throws Exception {
             this.count = count;
             this.extra = extra;
-            clusterPorts = new int[count];
-            httpPorts = new int[count];
-            bridgePorts = new int[count];
-            nodes = new NodeProcess[count];
-            for (int i = 0; i < count; i++) {
+            // One slot more than the replica set starts with: a node added at run time (addedNode...).
+            clusterPorts = new int[count + 1];
+            httpPorts = new int[count + 1];
+            bridgePorts = new int[count + 1];
+            nodes = new NodeProcess[count + 1];
+            for (int i = 0; i <= count; i++) {
                 clusterPorts[i] = NodeProcess.freePort();
                 httpPorts[i] = NodeProcess.freePort();
                 bridgePorts[i] = NodeProcess.freePort();
@@ -66,7 +67,8 @@ class DurableTasksIT {
             Map<String, String> env = new HashMap<>(extra);
             List<String> seeds = new ArrayList<>();
             List<String> names = new ArrayList<>();
-            for (int k = 0; k < count; k++) {
+            // The spare node starts with the set it joins (the original ones and itself) and every seed.
+            for (int k = 0; k < Math.max(count, i + 1); k++) {
                 seeds.add("127.0.0.1:" + clusterPorts[k]);
                 names.add(name(k));
             }
@@ -77,7 +79,7 @@ class DurableTasksIT {
             env.put("MESSAGING_BRIDGE_TCP_PORT", String.valueOf(bridgePorts[i]));
             env.put("MESSAGING_DURABLE_DATA_DIR", "target/durable-it/" + cluster + "/" + name(i));
             env.put("QUARKUS_SHUTDOWN_DELAY", "1s");
-            if (count > 1) {
+            if (count > 1 || i > 0) {
                 env.put("MESSAGING_CLUSTER_ENABLED", "true");
                 env.put("MESSAGING_CLUSTER_NAME", cluster);
                 env.put("MESSAGING_CLUSTER_NODE_NAME", name(i));
@@ -98,8 +100,9 @@ class DurableTasksIT {
         int leader() {
             int[] found = {-1};
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                for (int i = 0; i < count; i++) {
-                    JsonObject d = nodes[i].isAlive() ? nodes[i].readinessData("messaging-durable") : null;
+                for (int i = 0; i < nodes.length; i++) {
+                    JsonObject d = nodes[i] != null && nodes[i].isAlive() ? nodes[i].readinessData("messaging-durable")
+                        : null;
                     if (d != null && "leader".equals(d.getString("role"))) {
                         found[0] = i;
                         return true;
@@ -234,6 +237,55 @@ class DurableTasksIT {
         replicas.restart(0);
         HttpResponse<String> info = DurableHttp.call(port, "GET", "/exchanges/logs", null);
         assertThat(new JsonObject(info.body()).getLong("depth")).as(info.body()).isEqualTo(400);
+    }
+
+    /**
+     * Like {@code rabbitmq-queues add_member}: a fourth node is added to a running replica set with
+     * {@code PUT /durable/members/n4}, started with the new list, and sent the log (a run-time exchange it was never
+     * told of, and its tasks). Then two of the original replicas go (the leader killed -9 and removed with
+     * {@code DELETE}, then another killed): the survivor and the new node are a majority and lose nothing.
+     */
+    @Test
+    void aNodeAddedAtRunTimeGetsTheLogAndCanCarryTheSetWithOneOriginalReplica() throws Exception {
+        replicas = new Replicas(3, Map.of());
+        int first = replicas.leader();
+        int entry = (first + 1) % 3;
+        assertThat(DurableHttp.call(replicas.httpPorts[entry], "PUT", "/exchanges/later",
+            "{\"pattern\":\"tasks\"}").statusCode()).isEqualTo(201);
+        DurableHttp http = new DurableHttp("later");
+        clients.add(http);
+        for (int i = 0; i < 100; i++) {
+            HttpResponse<String> r = DurableHttp.call(replicas.httpPorts[entry], "POST", "/exchanges/later/tasks",
+                "t" + i);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+            http.accepted.put("t" + i, true);
+        }
+        HttpResponse<String> added = DurableHttp.call(replicas.httpPorts[entry], "PUT", "/durable/members/n4", null);
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
+        assertThat(added.body()).contains("n4");
+        replicas.restart(3); // n4: first start, with members n1..n4
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonObject d = replicas.nodes[3].readinessData("messaging-durable");
+            return d != null && "follower".equals(d.getString("role")) && d.containsKey("exchange.later");
+        });
+
+        replicas.nodes[first].kill();
+        int second = replicas.leader();
+        assertThat(second).isNotEqualTo(first);
+        HttpResponse<String> removed = DurableHttp.call(replicas.httpPorts[second], "DELETE",
+            "/durable/members/" + replicas.name(first), null);
+        assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
+        // Kill one more original replica, not n4: what is left is one original and the node added at run time.
+        int victim = second != 3 ? second
+            : java.util.stream.IntStream.range(0, 3).filter(i -> i != first).findFirst().orElseThrow();
+        int survivor = java.util.stream.IntStream.range(0, 3).filter(i -> i != first && i != victim).findFirst()
+            .orElseThrow();
+        replicas.nodes[victim].kill();
+        int last = replicas.leader();
+        assertThat(last).isIn(survivor, 3);
+        http.worker(() -> replicas.httpPorts[3], 10, 0);
+        awaitNothingLost(http);
+        assertThat(http.doneTwice()).isZero();
     }
 
     @Test
