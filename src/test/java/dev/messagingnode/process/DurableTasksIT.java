@@ -280,6 +280,14 @@ class DurableTasksIT {
             : java.util.stream.IntStream.range(0, 3).filter(i -> i != first).findFirst().orElseThrow();
         int survivor = java.util.stream.IntStream.range(0, 3).filter(i -> i != first && i != victim).findFirst()
             .orElseThrow();
+        // jgroups-raft applies a membership change once a replica learns it is committed: the next kill waits until
+        // every live replica shows the set of three (README: "wait until every replica shows the new set").
+        String gone = replicas.name(first);
+        await().atMost(Duration.ofSeconds(30)).until(() -> java.util.stream.IntStream.of(victim, survivor, 3)
+            .allMatch(i -> {
+                JsonObject d = replicas.nodes[i].readinessData("messaging-durable");
+                return d != null && !java.util.List.of(d.getString("replicas", gone).split(",")).contains(gone);
+            }));
         replicas.nodes[victim].kill();
         int last = replicas.leader();
         assertThat(last).isIn(survivor, 3);
