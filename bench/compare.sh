@@ -5,11 +5,13 @@
 # stopped at the end, whatever happens; nothing else is touched. Not part of ./mvnw verify.
 #   bench/compare.sh            # all of it, ~10 minutes on 2 cores
 #   REPS=1 DURATION=3s bench/compare.sh
+#   ROWS=durable bench/compare.sh   # only the durable W3d rows (one replica, three replicas), ~6 minutes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPS="${REPS:-3}"
 WARMUP="${WARMUP:-2s}"
 DURATION="${DURATION:-5s}"
+ROWS="${ROWS:-all}"   # ROWS=durable: only the W3d rows (one replica, three replicas)
 OUT=target/bench
 WORK="$(mktemp -d /tmp/messaging-bench.XXXXXX)"
 mkdir -p "$OUT"
@@ -92,8 +94,16 @@ record() { # label system json
   printf '{"label":"%s","system":"%s","result":%s}\n' "$1" "$2" "$3" >> "$RESULTS"
   echo "$1 | $2 | $(echo "$3" | head -c 160)"
 }
+# One unrecorded run of the durable row for each system first (JIT, caches, the quorum queue's and stream's first
+# segments), as the three-replica phase does below.
+label="W3d durable tasks, 1 producer, 3 workers, prefetch 10, 1 KiB"; args=(tasks --producers=1 --workers=3 --prefetch=10 --size=1024 --durable=true)
+warm=(--warmup=0s --duration=10s --quiet=1)
+java -Xmx1g -cp "$CP" dev.messagingnode.bench.Bench "${args[@]}" --port=27000 --http-port=28080 "${warm[@]}" >/dev/null 2>&1 || true
+java -Xmx1g -cp "$CP" dev.messagingnode.bench.PeerBench rabbitmq "${args[@]}" --port=25672 "${warm[@]}" >/dev/null 2>&1 || true
+java -Xmx1g -cp "$CP" dev.messagingnode.bench.PeerBench nats "${args[@]}" --port=24222 "${warm[@]}" >/dev/null 2>&1 || true
 for rep in $(seq 1 "$REPS"); do
   for w in "${W[@]}"; do
+    [ "$ROWS" = durable ] && break
     label="${w%%|*}"; args=(${w#*|})
     record "$label (one node)" node "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.Bench "${args[@]}" --port=27000 --http-port=28080 "${common[@]}" 2>/dev/null | tail -1)"
     record "$label (one node)" rabbitmq "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.PeerBench rabbitmq "${args[@]}" --port=25672 "${common[@]}" 2>/dev/null | tail -1)"
@@ -110,6 +120,7 @@ done
 
 # Two nodes: clients and services on node b's bridge, the exchange created on (and hosted by) node a.
 kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
+if [ "$ROWS" != durable ]; then
 SEEDS=127.0.0.1:27800,127.0.0.1:27801
 start_node a 28081 27001 27800 "$SEEDS"
 start_node b 28082 27002 27801 "$SEEDS"
@@ -121,16 +132,19 @@ for rep in $(seq 1 "$REPS"); do
     record "$label (two nodes)" node "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.Bench "${args[@]}" --port=27002 --http-port=28081 "${common[@]}" 2>/dev/null | tail -1)"
   done
 done
+kill "${PIDS[-1]}" "${PIDS[-2]}"; wait "${PIDS[-1]}" "${PIDS[-2]}" 2>/dev/null || true
+fi
 
 # Three replicas: the durable tasks exchange on a replica set of three nodes (every enqueue and ack committed on two
 # of them, each fsynced), clients on node e's bridge.
-kill "${PIDS[-1]}" "${PIDS[-2]}"; wait "${PIDS[-1]}" "${PIDS[-2]}" 2>/dev/null || true
 SEEDS3=127.0.0.1:27810,127.0.0.1:27811,127.0.0.1:27812
 start_node d 28083 27003 27810 "$SEEDS3" d,e,f
 start_node e 28084 27004 27811 "$SEEDS3" d,e,f
 start_node f 28085 27005 27812 "$SEEDS3" d,e,f
 await_node d 28083; await_node e 28084; await_node f 28085
 sleep 3
+# One unrecorded run first, as for the peers below: three JVMs just started compile their hot paths meanwhile.
+java -Xmx1g -cp "$CP" dev.messagingnode.bench.Bench tasks --producers=1 --workers=3 --prefetch=10 --size=1024 --durable=true --port=27004 --http-port=28084 --warmup=0s --duration=10s --quiet=1 >/dev/null 2>&1 || true
 for rep in $(seq 1 "$REPS"); do
   label="W3d durable tasks, 1 producer, 3 workers, prefetch 10, 1 KiB"
   record "$label (three replicas)" node "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.Bench tasks --producers=1 --workers=3 --prefetch=10 --size=1024 --durable=true --port=27004 --http-port=28084 "${common[@]}" 2>/dev/null | tail -1)"
@@ -167,8 +181,11 @@ for i in 2 3; do
 done
 [ "$RABBIT3" = yes ] || echo "the RabbitMQ cluster of three did not form (see $OUT/rabbitmq-cluster.log)" | tee -a "$OUT/failures.log"
 sleep 5   # JetStream's meta leader, RabbitMQ's cluster settle
+label="W3d durable tasks, 1 producer, 3 workers, prefetch 10, 1 KiB"; args=(tasks --producers=1 --workers=3 --prefetch=10 --size=1024 --durable=true)
+# One unrecorded run of each, as for the node above.
+java -Xmx1g -cp "$CP" dev.messagingnode.bench.PeerBench rabbitmq "${args[@]}" --port=25690 --warmup=0s --duration=10s --quiet=1 >/dev/null 2>&1 || true
+java -Xmx1g -cp "$CP" dev.messagingnode.bench.PeerBench nats "${args[@]}" --replicas=3 --port=24231 --warmup=0s --duration=10s --quiet=1 >/dev/null 2>&1 || true
 for rep in $(seq 1 "$REPS"); do
-  label="W3d durable tasks, 1 producer, 3 workers, prefetch 10, 1 KiB"; args=(tasks --producers=1 --workers=3 --prefetch=10 --size=1024 --durable=true)
   record "$label (three replicas)" rabbitmq "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.PeerBench rabbitmq "${args[@]}" --port=25690 "${common[@]}" 2>/dev/null | tail -1)"
   record "$label (three replicas)" nats "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.PeerBench nats "${args[@]}" --replicas=3 --port=24231 "${common[@]}" 2>/dev/null | tail -1)"
 done

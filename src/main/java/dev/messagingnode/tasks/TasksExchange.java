@@ -334,11 +334,31 @@ final class TasksExchange extends ExchangeVerticle {
                 message.reply(null);
             } else {
                 MessagingException.from(ar.cause(), Failure.EXCHANGE_DOWN, "log gone").failReply(message);
+                ackNotCommitted(task);
             }
         });
         if (s.outcome() == TaskFrames.Outcome.NACK) {
             giveBack(task, "nacked", s.delayMs());
         }
+        dispatch();
+    }
+
+    /**
+     * An ack the log did not commit (a full or failing disk, a commit past its timeout) while this node still leads:
+     * the log still owes the task, so the exchange takes it back and delivers it again (at-least-once) rather than
+     * holding it nowhere until the next leader. A leader that lost its majority is stopping, and its successor owes it.
+     */
+    private void ackNotCommitted(PendingTask task) {
+        if (isStopping() || finished.get(task.id) != task) {
+            return;
+        }
+        finished.remove(task.id);
+        task.finalOutcome = null;
+        if (!task.history.isEmpty()) {
+            task.history.getJsonObject(task.history.size() - 1).put("outcome", "ack-not-committed");
+        }
+        tasks.put(task.id, task);
+        giveBack(task, "ack-not-committed", 0);
         dispatch();
     }
 

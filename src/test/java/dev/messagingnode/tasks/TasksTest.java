@@ -393,4 +393,26 @@ class TasksTest {
         assertThat(node.meters.get("messaging.tasks.acked").counter().count()).isEqualTo(3);
         assertThat(node.meters.get("messaging.tasks.redelivered").counter().count()).isEqualTo(2);
     }
+
+    /** An ack the log could not commit leaves the task owed: the leader delivers it again rather than drop it. */
+    @Test
+    void anAckTheLogDidNotCommitIsAnsweredWithTheFailureAndTheTaskIsDeliveredAgain() {
+        node.create("acks", "tasks");
+        long id = await(node.client.enqueue("acks", Buffer.buffer("once"), 0));
+        node.refuseCommand = command -> command[0] == 3; // TaskLedger's ACKED
+        List<Task> got = new CopyOnWriteArrayList<>();
+        List<Throwable> ackFailures = new CopyOnWriteArrayList<>();
+        await(node.client.work("acks", 1, t -> {
+            got.add(t);
+            if (got.size() == 1) {
+                t.ack().onFailure(ackFailures::add);
+            }
+        }).attached());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> got.size() == 2);
+        assertThat(ackFailures).hasSize(1);
+        assertThat(got.get(1).id()).isEqualTo(id);
+        assertThat(got.get(1).deliveryCount()).isEqualTo(2);
+        node.refuseCommand = command -> false;
+        await(got.get(1).ack());
+    }
 }

@@ -31,6 +31,8 @@ public final class LocalNode implements AutoCloseable {
     private final DurableExchanges durableExchanges;
     private final boolean keepData;
     public final MessagingClient client;
+    /** A fault to inject: commands of durable exchanges for which this is true fail as if the disk could not take them. */
+    public volatile java.util.function.Predicate<byte[]> refuseCommand = command -> false;
 
     public LocalNode() {
         this(null, 16 << 20);
@@ -55,7 +57,27 @@ public final class LocalNode implements AutoCloseable {
         dev.messagingnode.exchange.Patterns patterns = StandardPatterns.all();
         durable = new DurableGroup(vertx, new DurableSettings("local", java.util.List.of("local"), this.dataDir,
             maxLogBytes, java.time.Duration.ofSeconds(10), minFreeBytes), patterns, meters);
-        registry = new ExchangeRegistry(vertx, patterns, new ExchangeContext(meters, durable));
+        dev.messagingnode.exchange.ReplicatedLog group = durable;
+        // The log the exchanges see: the replica set's, with a fault a test may inject (refuseCommand).
+        dev.messagingnode.exchange.ReplicatedLog log = new dev.messagingnode.exchange.ReplicatedLog() {
+            @Override
+            public io.vertx.core.Future<byte[]> append(String exchange, byte[] command) {
+                return refuseCommand.test(command) ? dev.messagingnode.exchange.MessagingException.failed(
+                    dev.messagingnode.exchange.Failure.EXCHANGE_DOWN, "injected: the log cannot be written")
+                    : group.append(exchange, command);
+            }
+
+            @Override
+            public String full() {
+                return group.full();
+            }
+
+            @Override
+            public <T> T read(String exchange, java.util.function.Function<dev.messagingnode.exchange.DurableState, T> r) {
+                return group.read(exchange, r);
+            }
+        };
+        registry = new ExchangeRegistry(vertx, patterns, new ExchangeContext(meters, log));
         await(durable.startAlone());
         await(registry.start());
         durableExchanges = new DurableExchanges(vertx, durable, registry, registry::isRunning);
