@@ -357,8 +357,8 @@ class DurableTasksIT {
             .isEqualTo(201);
         assertThat(DurableHttp.call(port, "POST", "/exchanges/later/tasks", "kept").statusCode()).isEqualTo(202);
         assertThat(http.accepted).hasSize(300);
-        for (NodeProcess n : replicas.nodes) {
-            n.kill();
+        for (int i = 0; i < 3; i++) {
+            replicas.nodes[i].kill();
         }
         for (int i = 0; i < 3; i++) {
             replicas.start(i);
