@@ -139,6 +139,15 @@ public final class MessagingClient {
     }
 
     /**
+     * Fire-and-forget publish (NATS-core semantics): completes once handed to the transport, fails only for a bad
+     * exchange name or key; what the exchange refuses is dropped unheard. The confirmed {@link #publish} is the
+     * default for those who need to know.
+     */
+    public Future<Void> publishAndForget(String exchange, String key, Buffer message, Map<String, String> headers) {
+        return pubsub.publishAndForget(exchange, key, message, headers);
+    }
+
+    /**
      * Subscribes to the messages of a pubsub exchange whose routing key matches {@code pattern} ('*' one word, '#'
      * zero or more); each delivery carries {@code tag}. Re-subscribes by itself after exchange-down.
      */

@@ -115,10 +115,25 @@ public class ClientRoutes {
         + " subscriptions that matched.")
     @Parameter(name = "name", in = ParameterIn.PATH, required = true)
     @Parameter(name = "key", in = ParameterIn.PATH, required = true, description = "dot-separated words, no wildcards")
+    @Parameter(name = "confirm", in = ParameterIn.QUERY, description = "false: fire and forget, answered 202 at once"
+        + " (nothing the exchange refuses comes back); default true")
     @APIResponse(responseCode = "200", description = "{\"matched\": n}")
+    @APIResponse(responseCode = "202", description = "with confirm=false: handed on, not confirmed")
     @APIResponse(responseCode = "400", description = "bad key, or not a pubsub exchange")
     @APIResponse(responseCode = "404", description = "no such exchange")
     void publish(RoutingContext rc) {
+        String confirm = rc.queryParams().get("confirm");
+        if (confirm != null && !confirm.equals("true") && !confirm.equals("false")) {
+            Problems.fail(rc, new dev.messagingnode.exchange.MessagingException(
+                dev.messagingnode.exchange.Failure.INVALID, "confirm must be true or false, got '" + confirm + "'"));
+            return;
+        }
+        if ("false".equals(confirm)) {
+            client.publishAndForget(rc.pathParam("name"), rc.pathParam("key"), Bodies.buffer(rc), Bodies.headers(rc))
+                .onSuccess(v -> rc.response().setStatusCode(202).end())
+                .onFailure(t -> Problems.fail(rc, t));
+            return;
+        }
         client.publish(rc.pathParam("name"), rc.pathParam("key"), Bodies.buffer(rc), Bodies.headers(rc))
             .onSuccess(n -> rc.response().putHeader("Content-Type", "application/json")
                 .end(new JsonObject().put("matched", n).encode()))

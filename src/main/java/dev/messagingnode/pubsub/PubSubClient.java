@@ -52,6 +52,25 @@ public final class PubSubClient {
     }
 
     /**
+     * Publishes without waiting for the exchange (NATS-core semantics, for those who want speed over a confirm): the
+     * future completes as soon as the message is handed to the transport, or fails at once with INVALID for a bad
+     * exchange name or routing key. Nobody is told of what the exchange refuses (too large, no such exchange, no
+     * route): the message is dropped and counted there, like a core NATS publish with no subscriber.
+     */
+    public Future<Void> publishAndForget(String exchange, String key, Buffer message, Map<String, String> headers) {
+        try {
+            ExchangeName.validate(exchange);
+            RoutingKeys.validateKey(key);
+        } catch (MessagingException e) {
+            return Future.failedFuture(e);
+        }
+        Transport transport = Transport.of(vertx);
+        transport.send(transport.exchangeAddress(exchange), new PublishFrame(key,
+            new Envelope(exchange, null, message, headers)));
+        return Future.succeededFuture();
+    }
+
+    /**
      * Subscribes {@code handler} to the messages whose key matches {@code pattern}; each delivery carries
      * {@code tag}. A bad pattern fails {@link Registration#attached()} with INVALID.
      */

@@ -215,16 +215,19 @@ class HttpApiTest {
             .body("matched", equalTo(1));
         given().body("other").post("/exchanges/" + name + "/publish/stock.eu").then().body("matched", equalTo(0));
         given().body("second").post("/exchanges/" + name + "/publish/orders.us").then().body("matched", equalTo(1));
+        // Fire and forget: answered at once, no count; the subscriber gets it all the same.
+        given().body("third").post("/exchanges/" + name + "/publish/orders.eu?confirm=false").then().statusCode(202);
         List<JsonObject> messages = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (messages.size() < 2 && System.nanoTime() < deadline && lines.hasNext()) {
+        while (messages.size() < 3 && System.nanoTime() < deadline && lines.hasNext()) {
             String line = lines.next();
             if (line.startsWith("data: ") && line.contains("\"key\"")) {
                 messages.add(new JsonObject(line.substring(6)));
             }
         }
         stream.body().close();
-        assertThat(messages).extracting(m -> m.getString("key")).containsExactly("orders.eu", "orders.us");
+        assertThat(messages).extracting(m -> m.getString("key")).containsExactly("orders.eu", "orders.us", "orders.eu");
+        assertThat(messages.get(2).getString("message")).isEqualTo("third");
         assertThat(messages.get(0).getString("message")).isEqualTo("{\"n\":1}");
         assertThat(messages.get(0).getString("tag")).isEqualTo("sub-1");
         // The subscription ends with the connection.
@@ -238,6 +241,9 @@ class HttpApiTest {
         create(name, "{\"pattern\":\"pubsub\"}");
         problem(given().body("x").post("/exchanges/" + name + "/publish/orders.*"), 400, "routing key");
         problem(given().body("x").post("/exchanges/" + name + "/publish/bad key"), 400, "routing key");
+        problem(given().body("x").post("/exchanges/" + name + "/publish/orders.*?confirm=false"), 400, "routing key");
+        problem(given().body("x").post("/exchanges/" + name + "/publish/orders?confirm=maybe"), 400,
+            "confirm must be true or false");
         problem(given().get("/exchanges/" + name + "/subscribe?key=a.b*"), 400, "subscription pattern");
         problem(given().get("/exchanges/" + name + "/subscribe"), 400, "missing");
         problem(given().get("/exchanges/" + unique("none") + "/subscribe?key=a"), 404, "no exchange");

@@ -69,6 +69,26 @@ class PubSubTest {
     }
 
     @Test
+    void aFireAndForgetPublishIsDeliveredInOrderAndOnlyABadKeyOrNameIsRefused() {
+        exchange();
+        List<Delivery> got = new CopyOnWriteArrayList<>();
+        subscribe("orders.#", "t", got);
+        for (int i = 0; i < 100; i++) {
+            await(client.publishAndForget("events", "orders.created", Buffer.buffer("m" + i), java.util.Map.of()));
+        }
+        await().until(() -> got.size() == 100);
+        for (int i = 0; i < 100; i++) {
+            assertThat(got.get(i).message().toString()).isEqualTo("m" + i);
+        }
+        assertThat(LocalNode.awaitFailure(client.publishAndForget("events", "orders.*", Buffer.buffer("x"),
+            java.util.Map.of())).failure()).isEqualTo(dev.messagingnode.exchange.Failure.INVALID);
+        assertThat(LocalNode.awaitFailure(client.publishAndForget("bad name!", "k", Buffer.buffer("x"),
+            java.util.Map.of())).failure()).isEqualTo(dev.messagingnode.exchange.Failure.INVALID);
+        // An exchange that is not there: nothing comes back, as a core NATS publish to a subject nobody reads.
+        await(client.publishAndForget("nowhere", "k", Buffer.buffer("x"), java.util.Map.of()));
+    }
+
+    @Test
     void eachSubscriberGetsEveryMessageInPublishOrder() {
         // A buffer as large as the burst: nothing may be dropped, so every message must arrive, in order.
         exchange(PubSubOptions.SUBSCRIBER_BUFFER, "2000");
