@@ -156,6 +156,38 @@ class ManifestsTest {
     }
 
     /**
+     * The autoscaled overlay scales the rpc group on the requests its pods hold in flight: a Pods metric whose name is
+     * a series the node really exports (the gauge's Prometheus name), instead of CPU, within sane bounds.
+     */
+    @Test
+    void theAutoscaledOverlayScalesTheRpcGroupOnASeriesTheNodeExports() throws Exception {
+        List<HasMetadata> all = StrictManifests.read(StrictManifests.render(K8S.resolve("overlays/autoscaled")));
+        HorizontalPodAutoscaler hpa = only(all, HorizontalPodAutoscaler.class).stream()
+            .filter(h -> h.getMetadata().getName().equals("messaging-node-rpc")).findFirst().orElseThrow();
+        assertThat(hpa.getSpec().getMetrics()).hasSize(1);
+        var metric = hpa.getSpec().getMetrics().get(0);
+        assertThat(metric.getType()).isEqualTo("Pods");
+        String series = metric.getPods().getMetric().getName();
+        assertThat(metric.getPods().getTarget().getType()).isEqualTo("AverageValue");
+        assertThat(hpa.getSpec().getMinReplicas()).isGreaterThanOrEqualTo(2);
+        assertThat(hpa.getSpec().getMaxReplicas()).isGreaterThan(hpa.getSpec().getMinReplicas());
+        // messaging.requests.in-flight (Micrometer) is messaging_requests_in_flight on /q/metrics.
+        Set<String> exported = new java.util.TreeSet<>();
+        java.util.regex.Pattern gauge = java.util.regex.Pattern.compile("gauge\\(\"(messaging\\.[a-z.\\-]+)\"");
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            for (Path f : files.filter(x -> x.toString().endsWith(".java")).toList()) {
+                java.util.regex.Matcher m = gauge.matcher(Files.readString(f));
+                while (m.find()) {
+                    exported.add(m.group(1).replace('.', '_').replace('-', '_'));
+                }
+            }
+        }
+        assertThat(exported).as("gauges the node exports").contains(series);
+        // The README carries the prometheus-adapter rule that serves it.
+        assertThat(Files.readString(Path.of("README.md"))).contains("seriesQuery: '" + series);
+    }
+
+    /**
      * The durable group: a StatefulSet whose pod names are the replica set the ConfigMap names, started in parallel
      * (a majority must be able to form), a volume per pod where the node keeps its log, a PDB of one, and a
      * governing Service that exists and is headless.
