@@ -37,13 +37,12 @@ public final class PubSubClient {
      * that matched (0 is not an error); it fails at once with NO_SUCH_EXCHANGE, TOO_LARGE or INVALID.
      */
     public Future<Integer> publish(String exchange, String key, Buffer message, Map<String, String> headers) {
+        PublishFrame frame;
         try {
-            ExchangeName.validate(exchange);
-            RoutingKeys.validateKey(key);
+            frame = frame(exchange, key, message, headers);
         } catch (MessagingException e) {
             return Future.failedFuture(e);
         }
-        PublishFrame frame = new PublishFrame(key, new Envelope(exchange, null, message, headers));
         Transport transport = Transport.of(vertx);
         return transport.request(transport.exchangeAddress(exchange), frame, CONFIRM_MS)
             .map(body -> (Integer) body)
@@ -58,16 +57,22 @@ public final class PubSubClient {
      * route): the message is dropped and counted there, like a core NATS publish with no subscriber.
      */
     public Future<Void> publishAndForget(String exchange, String key, Buffer message, Map<String, String> headers) {
+        PublishFrame frame;
         try {
-            ExchangeName.validate(exchange);
-            RoutingKeys.validateKey(key);
+            frame = frame(exchange, key, message, headers);
         } catch (MessagingException e) {
             return Future.failedFuture(e);
         }
         Transport transport = Transport.of(vertx);
-        transport.send(transport.exchangeAddress(exchange), new PublishFrame(key,
-            new Envelope(exchange, null, message, headers)));
+        transport.send(transport.exchangeAddress(exchange), frame);
         return Future.succeededFuture();
+    }
+
+    /** The frame of a publish; INVALID for a bad exchange name or routing key, before anything is sent. */
+    private static PublishFrame frame(String exchange, String key, Buffer message, Map<String, String> headers) {
+        ExchangeName.validate(exchange);
+        RoutingKeys.validateKey(key);
+        return new PublishFrame(key, new Envelope(exchange, null, message, headers));
     }
 
     /**

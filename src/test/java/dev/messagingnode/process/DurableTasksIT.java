@@ -143,6 +143,34 @@ class DurableTasksIT {
         }
     }
 
+    /**
+     * {@code threads} producers at once, each POSTing {@code each} bodies ({@code prefix} + a number unique over all
+     * of them) to {@code path}; {@code accepted} is told each body the node answered 202 for.
+     */
+    private static void postAtOnce(int port, String path, String prefix, int threads, int each,
+                                   java.util.function.Consumer<String> accepted) throws InterruptedException {
+        List<Thread> producers = new ArrayList<>();
+        for (int p = 0; p < threads; p++) {
+            int from = p * each;
+            Thread t = new Thread(() -> {
+                for (int i = from; i < from + each; i++) {
+                    try {
+                        if (DurableHttp.call(port, "POST", path, prefix + i).statusCode() == 202) {
+                            accepted.accept(prefix + i);
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+            t.start();
+            producers.add(t);
+        }
+        for (Thread t : producers) {
+            t.join();
+        }
+    }
+
     /** Waits until workers have done {@code more} tasks beyond those done so far: the cluster serves again. */
     private static void awaitMoreDone(DurableHttp http, int more) {
         long before = http.done.size();
@@ -172,27 +200,8 @@ class DurableTasksIT {
         replicas = new Replicas(1, Map.of());
         int port = replicas.httpPorts[0];
         DurableHttp http = http();
-        List<Thread> producers = new ArrayList<>();
         // 1,000 tasks from 8 producers at once: their enqueues share appends and fsyncs.
-        for (int p = 0; p < 8; p++) {
-            int from = p * 125;
-            Thread t = new Thread(() -> {
-                for (int i = from; i < from + 125; i++) {
-                    try {
-                        if (DurableHttp.call(port, "POST", "/exchanges/jobs/tasks", "t" + i).statusCode() == 202) {
-                            http.accepted.put("t" + i, true);
-                        }
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            });
-            t.start();
-            producers.add(t);
-        }
-        for (Thread t : producers) {
-            t.join();
-        }
+        postAtOnce(port, "/exchanges/jobs/tasks", "t", 8, 125, body -> http.accepted.put(body, true));
         assertThat(http.accepted).hasSize(1000);
         replicas.nodes[0].kill();
         replicas.restart(0);
@@ -212,26 +221,8 @@ class DurableTasksIT {
         replicas = new Replicas(1, Map.of("MESSAGING_EXCHANGES_LOGS_PATTERN", "sink",
             "MESSAGING_EXCHANGES_LOGS_OPTIONS_DURABLE", "true"));
         int port = replicas.httpPorts[0];
-        List<Thread> producers = new ArrayList<>();
         java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
-        for (int p = 0; p < 4; p++) {
-            Thread t = new Thread(() -> {
-                for (int i = 0; i < 100; i++) {
-                    try {
-                        if (DurableHttp.call(port, "POST", "/exchanges/logs/messages", "m" + i).statusCode() == 202) {
-                            held.incrementAndGet();
-                        }
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            });
-            t.start();
-            producers.add(t);
-        }
-        for (Thread t : producers) {
-            t.join();
-        }
+        postAtOnce(port, "/exchanges/logs/messages", "m", 4, 100, body -> held.incrementAndGet());
         assertThat(held.get()).isEqualTo(400);
         replicas.nodes[0].kill();
         replicas.restart(0);
