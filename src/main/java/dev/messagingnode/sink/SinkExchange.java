@@ -192,12 +192,13 @@ final class SinkExchange extends ExchangeVerticle {
         if (log == null) {
             return;
         }
-        List<SinkLedger.Owed> owed = log.read(name(), s -> s instanceof SinkLedger l ? l.owed() : List.of());
-        droppedCount = log.read(name(), s -> s instanceof SinkLedger l ? l.dropped() : 0L);
-        owed.forEach(o -> buffer.add(new Held(o.seq(), o.envelope())));
+        SinkLedger.Owing owing = log.read(name(), s -> s instanceof SinkLedger l ? l.owing()
+            : new SinkLedger.Owing(List.of(), 0));
+        droppedCount = owing.dropped();
+        owing.messages().forEach(o -> buffer.add(new Held(o.seq(), o.envelope())));
         oldestBufferedAt = System.nanoTime();
-        if (!owed.isEmpty()) {
-            LOG.infof("exchange %s: leading with %d message(s) from the log", name(), owed.size());
+        if (!owing.messages().isEmpty()) {
+            LOG.infof("exchange %s: leading with %d message(s) from the log", name(), owing.messages().size());
         }
     }
 

@@ -94,15 +94,14 @@ final class SinkLedger implements DurableState {
     public void leaderChanged() {
     }
 
-    /** Every message owed, oldest first, for a new leader's verticle. */
-    List<Owed> owed() {
+    /** Every message owed, oldest first, and the count dropped so far: what a new leader's verticle starts with. */
+    Owing owing() {
         List<Owed> out = new ArrayList<>(owed.size());
         owed.forEach((seq, e) -> out.add(new Owed(seq, e)));
-        return out;
+        return new Owing(out, dropped);
     }
 
-    long dropped() {
-        return dropped;
+    record Owing(List<Owed> messages, long dropped) {
     }
 
     int size() {
@@ -176,13 +175,9 @@ final class SinkLedger implements DurableState {
     }
 
     private static byte[] answer(long seq, long droppedSeq) {
-        byte[] b = new byte[16];
-        for (int i = 7; i >= 0; i--) {
-            b[i] = (byte) seq;
-            b[8 + i] = (byte) droppedSeq;
-            seq >>>= 8;
-            droppedSeq >>>= 8;
-        }
-        return b;
+        return command(out -> {
+            out.writeLong(seq);
+            out.writeLong(droppedSeq);
+        });
     }
 }

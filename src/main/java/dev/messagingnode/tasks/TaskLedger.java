@@ -225,11 +225,6 @@ final class TaskLedger implements DurableState {
     }
 
     private static byte[] longBytes(long v) {
-        byte[] b = new byte[8];
-        for (int i = 7; i >= 0; i--) {
-            b[i] = (byte) v;
-            v >>>= 8;
-        }
-        return b;
+        return command(out -> out.writeLong(v));
     }
 }

@@ -4,15 +4,12 @@ import static dev.messagingnode.testing.LocalNode.await;
 
 import dev.messagingnode.testing.LocalNode;
 import dev.messagingnode.testing.TempDirs;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * The bounded-log benchmark (issue: "a restart replays in bounded time, 1,000,000 in a benchmark run"): a durable
@@ -43,14 +40,14 @@ public final class RestartBench {
                     + " seen %,d bytes%n", tasks, secs, tasks / secs, largest);
             }
             System.out.printf(Locale.ROOT, "  log on disk after %,d tasks: %,d bytes (threshold %,d)%n", tasks,
-                bytes(dir), MAX_LOG_BYTES);
+                TempDirs.bytes(dir), MAX_LOG_BYTES);
             restart(dir, "after " + String.format(Locale.ROOT, "%,d", tasks) + " tasks acked", 0);
 
             try (LocalNode node = new LocalNode(dir, MAX_LOG_BYTES)) {
                 awaitRunning(node);
                 enqueue(node, held, () -> true, dir);
             }
-            System.out.printf(Locale.ROOT, "phase 2: %,d tasks left owed; log on disk %,d bytes%n", held, bytes(dir));
+            System.out.printf(Locale.ROOT, "phase 2: %,d tasks left owed; log on disk %,d bytes%n", held, TempDirs.bytes(dir));
             restart(dir, "with " + String.format(Locale.ROOT, "%,d", held) + " tasks owed", held);
         } finally {
             TempDirs.delete(dir);
@@ -93,46 +90,17 @@ public final class RestartBench {
     /** Enqueues {@code n} tasks, 256 in flight, until {@code done}; the largest log seen meanwhile. */
     private static long enqueue(LocalNode node, long n, java.util.function.BooleanSupplier done, Path dir)
         throws Exception {
-        Promise<Void> all = Promise.promise();
-        AtomicLong sent = new AtomicLong();
         Buffer body = Buffer.buffer("x".repeat(200));
-        Runnable[] next = new Runnable[1];
-        next[0] = () -> {
-            long i = sent.incrementAndGet();
-            if (i > n) {
-                if (i == n + 1) {
-                    all.tryComplete();
-                }
-                return;
-            }
-            node.client.enqueue("jobs", body, (int) (i % 10)).onComplete(ar -> {
-                if (ar.failed()) {
-                    all.tryFail(ar.cause());
-                } else {
-                    next[0].run();
-                }
-            });
-        };
-        node.vertx.runOnContext(v -> {
-            for (int i = 0; i < 256; i++) {
-                next[0].run();
-            }
-        });
+        io.vertx.core.Future<Void> all = node.enqueueAll("jobs", n, 256, i -> body);
         long largest = 0;
-        while (!(all.future().isComplete() && done.getAsBoolean())) {
-            if (all.future().failed()) {
-                throw new IllegalStateException(all.future().cause());
+        while (!(all.isComplete() && done.getAsBoolean())) {
+            if (all.failed()) {
+                throw new IllegalStateException(all.cause());
             }
             Thread.sleep(250);
-            largest = Math.max(largest, bytes(dir));
+            largest = Math.max(largest, TempDirs.bytes(dir));
         }
         return largest;
-    }
-
-    private static long bytes(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        }
     }
 
     private static long option(String[] args, String name, long defaultValue) {

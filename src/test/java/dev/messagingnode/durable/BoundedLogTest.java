@@ -4,16 +4,13 @@ import static dev.messagingnode.testing.LocalNode.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.messagingnode.testing.LocalNode;
+import dev.messagingnode.testing.TempDirs;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +39,7 @@ class BoundedLogTest {
             biggest = pipeline(node, TASKS, 256, acked);
             assertThat(acked.get()).isEqualTo(TASKS);
         }
-        long onDisk = bytes(dir);
+        long onDisk = TempDirs.bytes(dir);
         System.out.printf("%,d tasks enqueued and acked: log on disk %,d bytes (largest seen %,d; threshold %,d)%n",
             TASKS, onDisk, biggest, MAX_LOG_BYTES);
         // The commands of 100,000 tasks are ~30 MB; what stays is one snapshot of an empty exchange and at most
@@ -90,44 +87,14 @@ class BoundedLogTest {
 
     /** Enqueues {@code n} tasks, {@code window} at a time, until the worker acked them all; the largest log seen. */
     private long pipeline(LocalNode node, int n, int window, AtomicLong acked) throws Exception {
-        Promise<Void> all = Promise.promise();
-        AtomicLong sent = new AtomicLong();
-        AtomicLong largest = new AtomicLong();
-        node.vertx.runOnContext(v -> {
-            for (int i = 0; i < window; i++) {
-                next(node, n, sent, all);
-            }
-        });
+        Future<Void> all = node.enqueueAll("jobs", n, window, i -> Buffer.buffer("task " + i + " " + "x".repeat(200)));
+        long largest = 0;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(200);
         while (acked.get() < n && System.nanoTime() < deadline) {
             Thread.sleep(200);
-            largest.accumulateAndGet(bytes(dir), Math::max);
+            largest = Math.max(largest, TempDirs.bytes(dir));
         }
-        await(all.future());
-        return largest.get();
-    }
-
-    private void next(LocalNode node, int n, AtomicLong sent, Promise<Void> all) {
-        long i = sent.incrementAndGet();
-        if (i > n) {
-            if (i == n + 1) {
-                all.tryComplete();
-            }
-            return;
-        }
-        Future<Long> f = node.client.enqueue("jobs", Buffer.buffer("task " + i + " " + "x".repeat(200)), (int) (i % 10));
-        f.onComplete(ar -> {
-            if (ar.failed()) {
-                all.tryFail(ar.cause());
-            } else {
-                next(node, n, sent, all);
-            }
-        });
-    }
-
-    private static long bytes(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        }
+        await(all);
+        return largest;
     }
 }

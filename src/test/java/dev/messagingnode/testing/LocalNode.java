@@ -12,6 +12,7 @@ import dev.messagingnode.exchange.MessagingException;
 import dev.messagingnode.node.StandardPatterns;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -98,6 +99,41 @@ public final class LocalNode implements AutoCloseable {
             d = d.withOption(options[i], options[i + 1]);
         }
         create(d);
+    }
+
+    /**
+     * Enqueues {@code n} tasks to {@code exchange}, {@code window} at a time (task i has body {@code body(i)} and
+     * priority i % 10); completes once every one is accepted, fails with the first refusal.
+     */
+    public Future<Void> enqueueAll(String exchange, long n, int window, java.util.function.LongFunction<Buffer> body) {
+        io.vertx.core.Promise<Void> all = io.vertx.core.Promise.promise();
+        java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
+        Runnable[] next = new Runnable[1];
+        next[0] = () -> {
+            long i = sent.incrementAndGet();
+            if (i > n) {
+                return;
+            }
+            client.enqueue(exchange, body.apply(i), (int) (i % 10)).onComplete(ar -> {
+                if (ar.failed()) {
+                    all.tryFail(ar.cause());
+                } else if (accepted.incrementAndGet() == n) {
+                    all.tryComplete();
+                } else {
+                    next[0].run();
+                }
+            });
+        };
+        if (n == 0) {
+            all.complete();
+        }
+        vertx.runOnContext(v -> {
+            for (int i = 0; i < window; i++) {
+                next[0].run();
+            }
+        });
+        return all.future();
     }
 
     /** Waits for a future; fails the test after 10 seconds. */

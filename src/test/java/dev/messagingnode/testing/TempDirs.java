@@ -12,6 +12,13 @@ public final class TempDirs {
     private TempDirs() {
     }
 
+    /** The bytes of every file below {@code dir} (a durable log's size on disk). */
+    public static long bytes(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
     /** Removes the directory and everything below it; what cannot be removed is left for the system. */
     public static void delete(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
