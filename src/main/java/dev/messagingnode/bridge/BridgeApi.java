@@ -74,10 +74,14 @@ final class BridgeApi {
         }
     }
 
-    /** A publish with no confirmation ({@code publish} frame type): only a refusal comes back. */
-    Future<Integer> publishUnconfirmed(JsonObject b) {
+    /**
+     * A publish with no confirmation ({@code publish} frame type), as in NATS core: only bad input (a name, a key,
+     * the message) comes back; what the exchange refuses is dropped and counted there.
+     */
+    Future<Void> publishAndForget(JsonObject b) {
         try {
-            return client.publish(text(b, "exchange"), text(b, "key"), MessageJson.message(b), MessageJson.headers(b));
+            return client.publishAndForget(text(b, "exchange"), text(b, "key"), MessageJson.message(b),
+                MessageJson.headers(b));
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
@@ -131,7 +135,7 @@ final class BridgeApi {
     private JsonObject describe(BridgeConnection c, Reply reply, String replyTo) {
         JsonObject json = new JsonObject().put("kind", reply.kind().name().toLowerCase(java.util.Locale.ROOT));
         switch (reply.kind()) {
-            case MESSAGE -> json.mergeIn(MessageJson.envelope(reply.envelope()));
+            case MESSAGE -> json.mergeIn(MessageJson.rawEnvelope(reply.envelope()));
             case END -> json.put("tag", reply.tag());
             case QUESTION -> {
                 String id = UUID.randomUUID().toString();
@@ -146,7 +150,7 @@ final class BridgeApi {
                     dialogues.remove(id, reply);
                     c.forget("dialogue:" + id);
                 });
-                json.mergeIn(MessageJson.envelope(reply.envelope())).put("dialogue", id);
+                json.mergeIn(MessageJson.rawEnvelope(reply.envelope())).put("dialogue", id);
             }
             case STREAM -> {
                 if (replyTo == null) {
@@ -175,7 +179,7 @@ final class BridgeApi {
         long[] seq = {0};
         stream.pause();
         stream.handler(chunk -> c.execute(() -> {
-            c.push(replyTo, MessageJson.put(new JsonObject().put("stream", id).put("seq", seq[0]++), chunk));
+            c.push(replyTo, MessageJson.putRaw(new JsonObject().put("stream", id).put("seq", seq[0]++), chunk));
             c.whenWritable(() -> stream.fetch(1));
         }));
         stream.fetch(STREAM_AHEAD);
@@ -200,7 +204,7 @@ final class BridgeApi {
         long[] edgeDropped = {0};
         Subscription[] self = new Subscription[1];
         Subscription subscription = client.subscribe(exchange, pattern, optionalText(b, "tag"), d -> c.execute(() -> {
-            JsonObject delivery = MessageJson.envelope(d.envelope()).put("subscription", self[0].id())
+            JsonObject delivery = MessageJson.rawEnvelope(d.envelope()).put("subscription", self[0].id())
                 .put("key", d.key()).put("dropped", d.dropped() + edgeDropped[0]);
             if (!c.deliver(replyTo, delivery)) {
                 edgeDropped[0]++;
@@ -234,7 +238,7 @@ final class BridgeApi {
         RemoteRole role = RemoteRole.of(text(b, "role"));
         String replyTo = replyTo(c, b, true);
         int limit = integer(b, role == RemoteRole.WORKER ? "prefetch" : "limit", role == RemoteRole.SERVICE ? 16 : 1);
-        Outlet outlet = (party, item) -> c.execute(() -> c.push(replyTo, item.describe(party.id())));
+        Outlet outlet = (party, item) -> c.execute(() -> c.push(replyTo, item.describe(party.id(), true)));
         RemoteParty party = parties.open(text(b, "exchange"), role, limit, outlet);
         c.opened("party:" + party.id(), () -> parties.close(party.id(), "the bridge connection closed"));
         return party.registration().attached().map(v -> new JsonObject().put("party", party.id()))

@@ -44,6 +44,25 @@ final class BridgeProtocol {
             c.problem(FrameProblem.fatal("invalid_frame", "a frame must be a JSON object"));
             return;
         }
+        handle(c, frame, checkToken);
+    }
+
+    /** One frame of the {@link BinaryFraming}, what follows its length. */
+    void handleBinary(BridgeConnection c, Buffer bytes, boolean checkToken) {
+        if (c.isClosed()) {
+            return;
+        }
+        JsonObject frame;
+        try {
+            frame = BinaryFraming.decode(bytes);
+        } catch (BinaryFraming.BadFrame e) {
+            c.problem(FrameProblem.fatal("invalid_frame", shorten(e.getMessage())));
+            return;
+        }
+        handle(c, frame, checkToken);
+    }
+
+    private void handle(BridgeConnection c, JsonObject frame, boolean checkToken) {
         c.received();
         if (!(frame.getValue("type") instanceof String type)) {
             c.problem(FrameProblem.fatal("missing_type", "the frame has no 'type'; one of send, publish, register,"
@@ -107,7 +126,7 @@ final class BridgeProtocol {
             throw new MessagingException(Failure.INVALID, "access_denied: a publish frame goes to "
                 + API_PREFIX + "publish (fire and forget); everything else is a send");
         }
-        api.publishUnconfirmed(body(frame)).onFailure(t -> c.execute(() ->
+        api.publishAndForget(body(frame)).onFailure(t -> c.execute(() ->
             c.replyFailure(null, address, BridgeApi.failure(t))));
     }
 

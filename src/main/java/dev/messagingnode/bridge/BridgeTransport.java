@@ -1,5 +1,6 @@
 package dev.messagingnode.bridge;
 
+import dev.messagingnode.remote.MessageJson;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -14,7 +15,11 @@ import java.nio.charset.StandardCharsets;
  * What a {@link BridgeConnection} needs of its socket, for the two bridges. They speak the same JSON frames and
  * differ in three things: the framing (a 4-byte length on TCP, one SockJS message per frame), the {@code type} of a
  * frame the node sends ({@code message} on TCP, {@code rec} on SockJS, as the stock bridges and their clients have
- * it) and the field that carries a protocol error's text ({@code message} on TCP, {@code body} on SockJS).
+ * it) and the field that carries a protocol error's text ({@code message} on TCP, {@code body} on SockJS). A TCP
+ * connection may also switch to the {@link BinaryFraming}, where bodies travel raw.
+ *
+ * <p>Frames come in with their bodies raw ({@link MessageJson#putRaw}); the JSON framings turn them into text here,
+ * the binary one writes them as they are.
  */
 abstract class BridgeTransport {
 
@@ -58,13 +63,30 @@ abstract class BridgeTransport {
         in.resume();
     }
 
+    /** Switches to the binary framing (a TCP connection that opened with its preface); false elsewhere. */
+    boolean speakBinary() {
+        return false;
+    }
+
     static BridgeTransport tcp(NetSocket socket) {
         return new BridgeTransport(socket, socket) {
+            private boolean binary;
+
+            @Override
+            boolean speakBinary() {
+                binary = true;
+                return true;
+            }
+
             @Override
             void write(JsonObject frame) {
+                if (binary) {
+                    socket.write(BinaryFraming.encode(frame));
+                    return;
+                }
                 // Encoded as a String first: Jackson's byte builder (JsonObject.toBuffer) was three times slower
                 // on 1 MiB chunk frames (JFR: its segment list dominated the node's samples).
-                byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
+                byte[] json = MessageJson.textify(frame).encode().getBytes(StandardCharsets.UTF_8);
                 socket.write(Buffer.buffer(json.length + 4).appendInt(json.length).appendBytes(json));
             }
 
@@ -95,7 +117,7 @@ abstract class BridgeTransport {
         return new BridgeTransport(socket, socket) {
             @Override
             void write(JsonObject frame) {
-                socket.write(frame.encode());
+                socket.write(MessageJson.textify(frame).encode());
             }
 
             @Override

@@ -7,7 +7,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.impl.NetSocketInternal;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ServerSocket;
@@ -83,11 +85,24 @@ final class TcpBridgeServer {
         return listening.future();
     }
 
+    /**
+     * Flushes once per event-loop turn, not once per frame: Netty's {@link FlushConsolidationHandler} holds the
+     * flushes of the frames written in one turn (replies to a batch of requests read together, a fan-out's
+     * deliveries, a run of chunks) and does one at its end, so the kernel gets one write for all of them.
+     */
+    private static void consolidateFlushes(NetSocket socket) {
+        if (socket instanceof NetSocketInternal internal) {
+            internal.channelHandlerContext().pipeline().addFirst("flush-consolidation",
+                new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+        }
+    }
+
     Future<Void> close() {
         return Future.join(servers.stream().map(NetServer::close).toList()).mapEmpty();
     }
 
     private void connected(NetSocket socket) {
+        consolidateFlushes(socket);
         BridgeTransport transport = BridgeTransport.tcp(socket);
         BridgeConnection c = connections.open(transport);
         if (c == null) {
@@ -95,8 +110,26 @@ final class TcpBridgeServer {
             socket.close();
             return;
         }
+        boolean[] binary = {false};
         socket.handler(new TcpFrameDecoder(connections.limits().maxFrameBytes(),
-            frame -> protocol.handle(c, frame, checkToken), c::problem));
+            frame -> {
+                if (binary[0]) {
+                    protocol.handleBinary(c, frame, checkToken);
+                } else {
+                    protocol.handle(c, frame, checkToken);
+                }
+            },
+            c::problem,
+            offered -> {
+                int version = BinaryFraming.versionFor(offered);
+                if (version < 1) {
+                    c.problem(FrameProblem.fatal("unsupported_version", "this node speaks the binary framing from"
+                        + " version 1 to " + BinaryFraming.VERSION + "; the client offered " + offered));
+                    return;
+                }
+                binary[0] = transport.speakBinary();
+                socket.write(BinaryFraming.preface(version));
+            }));
         socket.closeHandler(v -> c.closed());
         socket.exceptionHandler(t -> {
             LOG.debugf("bridge connection %s (%s): %s", c.id(), c.remote(), t.toString());

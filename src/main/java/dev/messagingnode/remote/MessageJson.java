@@ -19,6 +19,10 @@ import java.util.Map;
  * text. A body that is valid UTF-8 travels as a string; any other body travels as base64 with
  * {@code "encoding": "base64"} beside it. Coming in, a string is taken as UTF-8 (or base64 when the frame says so),
  * and any other JSON value (object, array, number) is taken as its JSON text, so a bridge client may send objects.
+ *
+ * <p>Inside the bridge a frame carries its bodies <em>raw</em> ({@link #putRaw}: the {@link Buffer} itself), so that
+ * the binary framing writes them as bytes, untouched, and one body is shared by every frame that carries it; a JSON
+ * transport turns them into text just before it encodes the frame ({@link #textify}).
  */
 public final class MessageJson {
 
@@ -41,10 +45,45 @@ public final class MessageJson {
         return json;
     }
 
+    /** Puts {@code message} into {@code json} as it is, raw (see the class comment). */
+    public static JsonObject putRaw(JsonObject json, Buffer message) {
+        json.getMap().put(MESSAGE, message);
+        return json;
+    }
+
+    /**
+     * Turns every raw body of {@code frame}, at any depth, into its JSON form (text, or base64 with its
+     * {@code encoding}); returns {@code frame}.
+     */
+    public static JsonObject textify(JsonObject frame) {
+        Map<String, Object> map = frame.getMap();
+        Object message = map.get(MESSAGE);
+        for (Object value : map.values()) {
+            textifyValue(value);
+        }
+        if (message instanceof Buffer raw) {
+            put(frame, raw);
+        }
+        return frame;
+    }
+
+    private static void textifyValue(Object value) {
+        if (value instanceof JsonObject o) {
+            textify(o);
+        } else if (value instanceof JsonArray a) {
+            for (Object element : a.getList()) {
+                textifyValue(element);
+            }
+        }
+    }
+
     /** The body carried by {@code json}'s {@code message} field; INVALID when it is missing or not decodable. */
     public static Buffer message(JsonObject json) {
         if (!json.containsKey(MESSAGE)) {
             throw new MessagingException(Failure.INVALID, "the frame has no 'message' field");
+        }
+        if (json.getMap().get(MESSAGE) instanceof Buffer raw) {
+            return raw;
         }
         Object value = json.getValue(MESSAGE);
         if (value instanceof String s) {
@@ -68,6 +107,15 @@ public final class MessageJson {
 
     /** An envelope as JSON: exchange, tag, headers and message. */
     public static JsonObject envelope(Envelope envelope) {
+        return put(envelopeWithoutMessage(envelope), envelope.message());
+    }
+
+    /** {@link #envelope} with the message raw. */
+    public static JsonObject rawEnvelope(Envelope envelope) {
+        return putRaw(envelopeWithoutMessage(envelope), envelope.message());
+    }
+
+    private static JsonObject envelopeWithoutMessage(Envelope envelope) {
         JsonObject json = new JsonObject().put("exchange", envelope.exchange());
         if (envelope.tag() != null) {
             json.put("tag", envelope.tag());
@@ -75,7 +123,7 @@ public final class MessageJson {
         if (!envelope.headers().isEmpty()) {
             json.put("headers", new JsonObject(new HashMap<>(envelope.headers())));
         }
-        return put(json, envelope.message());
+        return json;
     }
 
     /** The optional {@code headers} object of a frame, as strings; INVALID when it is not an object of strings. */

@@ -94,14 +94,19 @@ public final class WorkItem {
         return acked.future();
     }
 
-    /** The item as the remote program sees it (HTTP {@code next}, bridge push). */
+    /** The item as the remote program sees it (HTTP {@code next}). */
     public JsonObject describe(String partyId) {
+        return describe(partyId, false);
+    }
+
+    /** The item as the remote program sees it, with its bodies raw (a bridge push; see {@link MessageJson}). */
+    public JsonObject describe(String partyId, boolean raw) {
         JsonObject json = new JsonObject().put("party", partyId).put("item", id)
             .put("kind", kind.name().toLowerCase(java.util.Locale.ROOT));
         switch (kind) {
-            case REQUEST -> json.mergeIn(MessageJson.envelope(request.envelope()));
+            case REQUEST -> json.mergeIn(envelope(request.envelope(), raw));
             case TASK -> {
-                json.mergeIn(MessageJson.envelope(task.envelope()));
+                json.mergeIn(envelope(task.envelope(), raw));
                 json.put("taskId", task.id()).put("priority", task.priority())
                     .put("deliveryCount", task.deliveryCount()).put("redelivered", task.redelivered())
                     .put("ackTimeoutMs", task.ackTimeout().toMillis());
@@ -109,12 +114,16 @@ public final class WorkItem {
             case MESSAGES -> {
                 JsonArray list = new JsonArray();
                 for (Delivery d : messages) {
-                    list.add(MessageJson.envelope(d.envelope()).put("dropped", d.dropped()));
+                    list.add(envelope(d.envelope(), raw).put("dropped", d.dropped()));
                 }
                 json.put("exchange", messages.isEmpty() ? null : messages.get(0).exchange()).put("messages", list);
             }
         }
         return json;
+    }
+
+    private static JsonObject envelope(dev.messagingnode.exchange.Envelope envelope, boolean raw) {
+        return raw ? MessageJson.rawEnvelope(envelope) : MessageJson.envelope(envelope);
     }
 
     /**

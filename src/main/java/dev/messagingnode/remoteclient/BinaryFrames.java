@@ -1,0 +1,147 @@
+package dev.messagingnode.remoteclient;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The node's binary bridge framing, client side (the README's wire diagram): a 4-byte preface {@code 'M' 'N' 'B'
+ * version}, then frames of {@code length u32 | H u32 | H bytes of JSON header | (n u32 | n raw bytes)*}, where a
+ * header member {@code "message": i} stands for segment {@code i}. A {@code byte[]} under {@code message} in a frame
+ * given to {@link #write} becomes a segment; {@link #read} puts each segment back as a {@code byte[]}.
+ */
+final class BinaryFrames {
+
+    static final int VERSION = 1;
+    private static final String MESSAGE = "message";
+
+    private BinaryFrames() {
+    }
+
+    static byte[] preface() {
+        return new byte[] {'M', 'N', 'B', (byte) VERSION};
+    }
+
+    /** The node's answer to the preface: the version it speaks, or an IOException naming what came instead. */
+    static int readPreface(DataInputStream in) throws IOException {
+        byte[] answer = new byte[4];
+        in.readFully(answer);
+        if (answer[0] != 'M' || answer[1] != 'N' || answer[2] != 'B') {
+            throw new IOException("the node did not answer the binary preface (got " + Arrays.toString(answer)
+                + "): is this the node's TCP bridge port?");
+        }
+        return answer[3] & 0xff;
+    }
+
+    static void write(Map<String, Object> frame, DataOutputStream out) throws IOException {
+        List<byte[]> segments = new ArrayList<>(1);
+        Object header = extract(frame, segments);
+        byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
+        long length = 4L + json.length;
+        for (byte[] s : segments) {
+            length += 4L + s.length;
+        }
+        if (length > Integer.MAX_VALUE) {
+            throw new IOException("a frame of " + length + " bytes is too long");
+        }
+        out.writeInt((int) length);
+        out.writeInt(json.length);
+        out.write(json);
+        for (byte[] s : segments) {
+            out.writeInt(s.length);
+            out.write(s);
+        }
+    }
+
+    /** The next frame, at most {@code maxFrameBytes} long (a longer one is an IOException: the node is not one). */
+    static Map<String, Object> read(DataInputStream in, int maxFrameBytes) throws IOException {
+        int length = in.readInt();
+        if (length < 4 || length > maxFrameBytes) {
+            throw new IOException("a frame of " + Integer.toUnsignedString(length) + " bytes (at most "
+                + maxFrameBytes + ")");
+        }
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        ByteBuffer frame = ByteBuffer.wrap(bytes);
+        int h = frame.getInt();
+        if (h <= 0 || h > length - 4) {
+            throw new IOException("a header of " + h + " bytes in a frame of " + length);
+        }
+        Map<String, Object> header = Json.parseObject(new String(bytes, 4, h, StandardCharsets.UTF_8));
+        List<byte[]> segments = new ArrayList<>();
+        frame.position(4 + h);
+        while (frame.remaining() >= 4) {
+            int n = frame.getInt();
+            if (n < 0 || n > frame.remaining()) {
+                throw new IOException("segment " + segments.size() + " of " + n + " bytes overruns its frame");
+            }
+            byte[] s = new byte[n];
+            frame.get(s);
+            segments.add(s);
+        }
+        resolve(header, segments);
+        return header;
+    }
+
+    private static Object extract(Object value, List<byte[]> segments) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                Object v = e.getValue();
+                if (MESSAGE.equals(e.getKey()) && v instanceof byte[] raw) {
+                    segments.add(raw);
+                    copy.put(MESSAGE, segments.size() - 1);
+                } else {
+                    copy.put(String.valueOf(e.getKey()), extract(v, segments));
+                }
+            }
+            return copy;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>(list.size());
+            list.forEach(element -> copy.add(extract(element, segments)));
+            return copy;
+        }
+        return value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void resolve(Object value, List<byte[]> segments) throws IOException {
+        if (value instanceof Map<?, ?> m) {
+            Map<String, Object> map = (Map<String, Object>) m;
+            for (Map.Entry<String, Object> e : map.entrySet()) {
+                if (MESSAGE.equals(e.getKey()) && e.getValue() instanceof Long i) {
+                    if (i < 0 || i >= segments.size()) {
+                        throw new IOException("'message': " + i + " names no segment of " + segments.size());
+                    }
+                    e.setValue(segments.get(i.intValue()));
+                } else {
+                    resolve(e.getValue(), segments);
+                }
+            }
+        } else if (value instanceof List<?> list) {
+            for (Object element : list) {
+                resolve(element, segments);
+            }
+        }
+    }
+
+    /** For tests and tools: one frame as bytes, its length first. */
+    static byte[] bytes(Map<String, Object> frame) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            write(frame, new DataOutputStream(out));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
+    }
+}

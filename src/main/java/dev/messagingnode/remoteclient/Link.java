@@ -1,0 +1,160 @@
+package dev.messagingnode.remoteclient;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One TCP connection to the node in the binary framing, with a reader thread and a writer thread. The writer takes
+ * every frame queued while it wrote the last ones and flushes once for all of them, so a caller with 64 requests in
+ * flight costs the kernel one write per batch, not one per request. The write queue is bounded: a caller that
+ * outruns the socket waits in {@link #send}.
+ */
+final class Link {
+
+    interface Listener {
+        /** A frame from the node, on the reader thread. */
+        void frame(Link link, Map<String, Object> frame);
+
+        /** The connection is gone (once per link). */
+        void lost(Link link, Throwable cause);
+    }
+
+    private static final Map<String, Object> CLOSE = Map.of();
+    private static final int CONNECT_TIMEOUT_MS = 5000;
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final DataOutputStream out;
+    private final BlockingQueue<Map<String, Object>> writes;
+    private final Listener listener;
+    private final int maxFrameBytes;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Link(Socket socket, int writeQueue, int maxFrameBytes, Listener listener) throws IOException {
+        this.socket = socket;
+        this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 * 1024));
+        this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
+        this.writes = new ArrayBlockingQueue<>(writeQueue);
+        this.maxFrameBytes = maxFrameBytes;
+        this.listener = listener;
+    }
+
+    /** Connects, agrees on the binary framing, and starts reading and writing. */
+    static Link open(RemoteClientOptions options, Listener listener) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.setTcpNoDelay(true);
+            socket.setKeepAlive(true);
+            socket.connect(new InetSocketAddress(options.host(), options.port()), CONNECT_TIMEOUT_MS);
+            Link link = new Link(socket, options.writeQueueFrames(), options.maxFrameBytes(), listener);
+            link.out.write(BinaryFrames.preface());
+            link.out.flush();
+            socket.setSoTimeout(CONNECT_TIMEOUT_MS);
+            int version = BinaryFrames.readPreface(link.in);
+            if (version != BinaryFrames.VERSION) {
+                throw new IOException("the node offers binary framing version " + version + "; this client speaks "
+                    + BinaryFrames.VERSION);
+            }
+            socket.setSoTimeout(0);
+            link.start(options.host() + ":" + options.port());
+            return link;
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    private void start(String name) {
+        Thread reader = new Thread(this::read, "messaging-client-read-" + name);
+        Thread writer = new Thread(this::write, "messaging-client-write-" + name);
+        reader.setDaemon(true);
+        writer.setDaemon(true);
+        reader.start();
+        writer.start();
+    }
+
+    /** Queues a frame (waiting while the queue is full); false when the link is closed. */
+    boolean send(Map<String, Object> frame) {
+        if (closed.get()) {
+            return false;
+        }
+        try {
+            while (!writes.offer(frame, 100, TimeUnit.MILLISECONDS)) {
+                if (closed.get()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    void close() {
+        fail(null);
+    }
+
+    private void read() {
+        try {
+            while (!closed.get()) {
+                listener.frame(this, BinaryFrames.read(in, maxFrameBytes));
+            }
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    private void write() {
+        List<Map<String, Object>> batch = new ArrayList<>();
+        try {
+            while (true) {
+                batch.add(writes.take());
+                writes.drainTo(batch);
+                for (Map<String, Object> frame : batch) {
+                    if (frame == CLOSE) {
+                        return;
+                    }
+                    BinaryFrames.write(frame, out);
+                }
+                batch.clear();
+                out.flush();
+            }
+        } catch (IOException e) {
+            fail(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail(e);
+        }
+    }
+
+    private void fail(Throwable cause) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        writes.clear();
+        writes.offer(CLOSE);
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        listener.lost(this, cause);
+    }
+}
