@@ -27,10 +27,14 @@ import java.util.concurrent.TimeUnit;
  * bench/bench.sh sink --producers=2 --size=128
  * bench/bench.sh chunked --total=268435456 --chunk=1048576
  * common: --host=127.0.0.1 --port=7000 (bridge) --http-port=8080 (setup) --warmup=2s --duration=5s --format=text|json|csv
+ *         --protocol=binary|json  (the Java remote client in the binary framing, or the stock JSON bridge protocol)
+ *         pubsub: --confirm=true|false  (confirmed publishes, or fire-and-forget)
  * </pre>
  *
  * Services, workers, subscribers and consumers are bridge clients of this process too, so each message crosses the
  * loopback to the node and back, as with a broker. Exchanges are created over HTTP ({@code bench-*}) if missing.
+ * The default protocol is the Java remote client ({@link RemoteClientWorkloads}); {@code --protocol=json} drives the
+ * same workloads over the stock protocol, as a Python or Go bridge client would.
  */
 public final class Bench {
 
@@ -79,6 +83,18 @@ public final class Bench {
             measurement.quiet();
         }
         JsonObject parameters = new JsonObject(new HashMap<>(options));
+        String protocol = text("protocol", "binary");
+        if (protocol.equals("binary")) {
+            RemoteClientWorkloads remote = new RemoteClientWorkloads(this, measurement);
+            try {
+                return runBinary(workload, remote, parameters);
+            } finally {
+                remote.close();
+            }
+        }
+        if (!protocol.equals("json")) {
+            throw new IllegalArgumentException("--protocol is binary or json, not " + protocol);
+        }
         switch (workload) {
             case "rpc" -> rpc();
             case "pubsub" -> pubsub();
@@ -87,6 +103,34 @@ public final class Bench {
             case "chunked" -> chunked();
             default -> throw new IllegalArgumentException("unknown workload " + workload);
         }
+        return finish(workload, parameters);
+    }
+
+    private JsonObject runBinary(String workload, RemoteClientWorkloads remote, JsonObject parameters)
+        throws Exception {
+        switch (workload) {
+            case "rpc" -> remote.rpc(ensureExchange("bench-rpc", "request-response"), number("services", 1),
+                number("clients", 1), number("in-flight", 1), number("size", 128));
+            case "pubsub" -> remote.pubsub(ensureExchange("bench-events", "pubsub"), number("subscribers", 4),
+                number("publishers", 1), number("keys", 1), number("size", 128), number("in-flight", 256),
+                Boolean.parseBoolean(text("confirm", "true")));
+            case "tasks" -> {
+                boolean durable = Boolean.parseBoolean(text("durable", "false"));
+                remote.tasks(ensureExchange(durable ? "bench-tasks-durable" : "bench-tasks", "tasks", "max-queued",
+                    "1000000", "durable", String.valueOf(durable)), number("workers", 3), number("prefetch", 10),
+                    number("producers", 1), number("size", 1024), number("in-flight", 64),
+                    Double.parseDouble(text("nack-ratio", "0")));
+            }
+            case "sink" -> remote.sink(ensureExchange("bench-sink", "sink", "batch-size", "64", "buffer-size",
+                "100000"), number("producers", 1), number("size", 128), number("in-flight", 256));
+            case "chunked" -> remote.chunked(Long.parseLong(text("total", String.valueOf(256L << 20))),
+                number("chunk", 1 << 20));
+            default -> throw new IllegalArgumentException("unknown workload " + workload);
+        }
+        return finish(workload, parameters);
+    }
+
+    private JsonObject finish(String workload, JsonObject parameters) throws Exception {
         measurement.awaitEnd(workload);
         Thread.sleep(200); // let the last operations land
         JsonObject result = measurement.result(workload, runMs, parameters);
@@ -112,7 +156,7 @@ public final class Bench {
             BridgeClient service = connect();
             String address = "messaging.client.bench-service-" + s;
             on(service, () -> {
-                service.register(address, item -> service.request("messaging.api.settle", new JsonObject()
+                service.register(address, item -> service.send("messaging.api.settle", new JsonObject()
                     .put("party", item.getString("party")).put("item", item.getLong("item")).put("action", "reply")
                     .put("message", item.getString("message"))));
                 return service.request("messaging.api.register", new JsonObject().put("exchange", exchange)
@@ -148,10 +192,30 @@ public final class Bench {
         for (int p = 0; p < number("publishers", 1); p++) {
             BridgeClient publisher = connect();
             // keys > 1: publishes go round-robin over bench.k0 .. bench.k<keys-1> (all match the subscriptions)
+            if (!Boolean.parseBoolean(text("confirm", "true"))) {
+                // the stock protocol's fire-and-forget publish frame; a ping's pong every 256 paces the publisher
+                on(publisher, () -> {
+                    publishAndForget(publisher, exchange, keys, size, published);
+                    return Future.succeededFuture(new JsonObject());
+                });
+                continue;
+            }
             unconfirmedWindow(publisher, number("in-flight", 256), () -> publisher.request("messaging.api.publish",
                 new JsonObject().put("exchange", exchange).put("key", "bench.k" + (published[0]++ % keys))
                     .put("message", stamped(size))));
         }
+    }
+
+    /** 256 fire-and-forget publishes, then a ping; the next 256 when its pong came. On the publisher's context. */
+    private void publishAndForget(BridgeClient publisher, String exchange, int keys, int size, long[] published) {
+        if (!measurement.running()) {
+            return;
+        }
+        for (int i = 0; i < 256; i++) {
+            publisher.publish(new JsonObject().put("exchange", exchange).put("key", "bench.k" + (published[0]++ % keys))
+                .put("message", stamped(size)));
+        }
+        publisher.ping().onComplete(ar -> publishAndForget(publisher, exchange, keys, size, published));
     }
 
     private void tasks() throws Exception {
@@ -167,7 +231,7 @@ public final class Bench {
             on(worker, () -> {
                 worker.register(address, item -> {
                     boolean nack = nackRatio > 0 && ThreadLocalRandom.current().nextDouble() < nackRatio;
-                    worker.request("messaging.api.settle", new JsonObject().put("party", item.getString("party"))
+                    worker.send("messaging.api.settle", new JsonObject().put("party", item.getString("party"))
                         .put("item", item.getLong("item")).put("action", nack ? "nack" : "ack"));
                     if (!nack) {
                         String m = item.getString("message");
@@ -194,7 +258,7 @@ public final class Bench {
                     String m = ((JsonObject) o).getString("message");
                     measurement.record(sentAt(m), m.length());
                 }
-                consumer.request("messaging.api.settle", new JsonObject().put("party", item.getString("party"))
+                consumer.send("messaging.api.settle", new JsonObject().put("party", item.getString("party"))
                     .put("item", item.getLong("item")).put("action", "ack"));
             });
             return consumer.request("messaging.api.register", new JsonObject().put("exchange", exchange)
@@ -323,7 +387,15 @@ public final class Bench {
         }
     }
 
-    private static String stamped(int size) {
+    String host() {
+        return host;
+    }
+
+    int port() {
+        return port;
+    }
+
+    static String stamped(int size) {
         String stamp = System.nanoTime() + "|";
         return size > stamp.length() ? stamp + "x".repeat(size - stamp.length()) : stamp;
     }

@@ -23,6 +23,7 @@ final class BridgeClient {
     private final NetSocket socket;
     private final Map<String, Promise<JsonObject>> pending = new HashMap<>();
     private final Map<String, Handler<JsonObject>> handlers = new HashMap<>();
+    private final java.util.ArrayDeque<Promise<Void>> pongs = new java.util.ArrayDeque<>();
     private long nextReply;
 
     private BridgeClient(NetSocket socket) {
@@ -57,6 +58,24 @@ final class BridgeClient {
         return reply.future();
     }
 
+    /** A send with no reply address: the node answers only a refusal (as an err frame with no address). */
+    void send(String address, JsonObject body) {
+        write(new JsonObject().put("type", "send").put("address", address).put("body", body));
+    }
+
+    /** The stock protocol's fire-and-forget publish frame: nothing comes back but a refusal of bad input. */
+    void publish(JsonObject body) {
+        write(new JsonObject().put("type", "publish").put("address", "messaging.api.publish").put("body", body));
+    }
+
+    /** A ping; completes at its pong (pongs come in order). */
+    Future<Void> ping() {
+        Promise<Void> pong = Promise.promise();
+        pongs.add(pong);
+        write(new JsonObject().put("type", "ping"));
+        return pong.future();
+    }
+
     /** Receives what the node pushes to a messaging.client.* address. */
     void register(String address, Handler<JsonObject> handler) {
         handlers.put(address, handler);
@@ -77,6 +96,13 @@ final class BridgeClient {
     }
 
     private void onFrame(JsonObject frame) {
+        if ("pong".equals(frame.getString("type"))) {
+            Promise<Void> pong = pongs.poll();
+            if (pong != null) {
+                pong.complete();
+            }
+            return;
+        }
         String address = frame.getString("address");
         if ("err".equals(frame.getString("type"))) {
             Promise<JsonObject> p = address == null ? null : pending.remove(address);

@@ -16,10 +16,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One TCP connection to the node in the binary framing, with a reader thread and a writer thread. The writer takes
- * every frame queued while it wrote the last ones and flushes once for all of them, so a caller with 64 requests in
- * flight costs the kernel one write per batch, not one per request. The write queue is bounded: a caller that
- * outruns the socket waits in {@link #send}.
+ * One TCP connection to the node in the binary framing, with a reader thread. Writes combine: a caller queues its
+ * frame and, when no other caller is writing, writes every queued frame itself and flushes once for all of them; a
+ * caller that finds another one writing leaves its frame to that one. So a lone request goes out on its caller's
+ * thread with no hand-off (the latency of one in flight), and 64 in flight cost the kernel one write per batch. The
+ * queue is bounded: a caller that outruns the socket waits in {@link #send}.
  */
 final class Link {
 
@@ -31,7 +32,6 @@ final class Link {
         void lost(Link link, Throwable cause);
     }
 
-    private static final Map<String, Object> CLOSE = Map.of();
     private static final int CONNECT_TIMEOUT_MS = 5000;
 
     private final Socket socket;
@@ -41,6 +41,7 @@ final class Link {
     private final Listener listener;
     private final int maxFrameBytes;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
 
     private Link(Socket socket, int writeQueue, int maxFrameBytes, Listener listener) throws IOException {
         this.socket = socket;
@@ -78,11 +79,8 @@ final class Link {
 
     private void start(String name) {
         Thread reader = new Thread(this::read, "messaging-client-read-" + name);
-        Thread writer = new Thread(this::write, "messaging-client-write-" + name);
         reader.setDaemon(true);
-        writer.setDaemon(true);
         reader.start();
-        writer.start();
     }
 
     /** Queues a frame (waiting while the queue is full); false when the link is closed. */
@@ -95,8 +93,10 @@ final class Link {
                 if (closed.get()) {
                     return false;
                 }
+                drain(); // full: whoever holds the lock is writing; help once it is free
             }
-            return true;
+            drain();
+            return !closed.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -121,26 +121,24 @@ final class Link {
         }
     }
 
-    private void write() {
-        List<Map<String, Object>> batch = new ArrayList<>();
-        try {
-            while (true) {
-                batch.add(writes.take());
+    /** Writes what is queued, if no one else is writing; again when a frame came in as the lock was let go. */
+    private void drain() {
+        List<Map<String, Object>> batch = null;
+        while (!writes.isEmpty() && writing.tryLock()) {
+            try {
+                batch = batch == null ? new ArrayList<>() : batch;
                 writes.drainTo(batch);
                 for (Map<String, Object> frame : batch) {
-                    if (frame == CLOSE) {
-                        return;
-                    }
                     BinaryFrames.write(frame, out);
                 }
                 batch.clear();
                 out.flush();
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+                return;
+            } finally {
+                writing.unlock();
             }
-        } catch (IOException e) {
-            fail(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            fail(e);
         }
     }
 
@@ -149,7 +147,6 @@ final class Link {
             return;
         }
         writes.clear();
-        writes.offer(CLOSE);
         try {
             socket.close();
         } catch (IOException ignored) {

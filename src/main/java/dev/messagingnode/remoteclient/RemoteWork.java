@@ -84,6 +84,19 @@ public final class RemoteWork {
         return settle("reply", message, null);
     }
 
+    /**
+     * Replies without waiting for the node's confirmation (as a NATS responder publishes its answer): one frame
+     * less per request; a refusal (the request timed out meanwhile: NOT_HELD) goes to {@link RemoteClient#onError}.
+     */
+    public void replyAndForget(byte[] message) {
+        client.callAndForget("settle", settleBody("reply", message, null));
+    }
+
+    /** Acks without waiting for the node's confirmation (as RabbitMQ's basicAck); a refusal goes to onError. */
+    public void ackAndForget() {
+        client.callAndForget("settle", settleBody("ack", null, null));
+    }
+
     /** Fails a request: the requester gets SERVICE_FAILED with {@code detail}. */
     public CompletableFuture<Void> fail(String detail) {
         return settle("fail", detail.getBytes(StandardCharsets.UTF_8), null);
@@ -104,6 +117,10 @@ public final class RemoteWork {
     }
 
     private CompletableFuture<Void> settle(String action, byte[] message, Duration delay) {
+        return client.call("settle", settleBody(action, message, delay), 0).thenApply(answer -> null);
+    }
+
+    private Map<String, Object> settleBody(String action, byte[] message, Duration delay) {
         Map<String, Object> settle = new java.util.LinkedHashMap<>();
         settle.put("party", party);
         settle.put("item", body.get("item"));
@@ -114,6 +131,6 @@ public final class RemoteWork {
         if (delay != null) {
             settle.put("delayMs", delay.toMillis());
         }
-        return client.call("settle", settle, 0).thenApply(answer -> null);
+        return settle;
     }
 }
