@@ -1,0 +1,67 @@
+package dev.messagingnode.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.messagingnode.remote.MessageJson;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+/** The binary framing's codec on its own: what the node writes, read back as the stock JSON and raw segments. */
+class BinaryFramingCodecTest {
+
+    private static final String TRICKY = "quote \" backslash \\ tab \t newline \n nul \u0000 del \u007f é 漢字 😀 end";
+
+    @Test
+    void aFrameIsItsJsonHeaderAndItsBodiesRawAndReadsBackTheSame() {
+        Buffer body = Buffer.buffer(new byte[] {(byte) 0xFF, 0, (byte) 0x80});
+        JsonObject frame = new JsonObject().put("type", "message").put("address", TRICKY).put("send", true)
+            .put("body", MessageJson.putRaw(new JsonObject().put("n", 42).put("big", 1L << 40).put("x", 1.5)
+                .put("none", (Object) null).put("list", new JsonArray().add("a").add(2).add(false))
+                .put("headers", new JsonObject().put("k", TRICKY)), body));
+        Buffer bytes = BinaryFraming.encode(frame);
+        assertThat(bytes.getInt(0)).isEqualTo(bytes.length() - 4);
+        int header = bytes.getInt(4);
+        JsonObject json = new JsonObject(bytes.getString(8, 8 + header, "UTF-8"));
+        assertThat(json.getString("address")).isEqualTo(TRICKY);
+        assertThat(json.getJsonObject("body").getInteger("message")).isZero();
+        assertThat(json.getJsonObject("body").getJsonObject("headers").getString("k")).isEqualTo(TRICKY);
+        assertThat(bytes.getInt(8 + header)).isEqualTo(3);
+
+        JsonObject back = BinaryFraming.decode(bytes.getBuffer(4, bytes.length()));
+        assertThat(back.getString("address")).isEqualTo(TRICKY);
+        JsonObject b = back.getJsonObject("body");
+        assertThat(MessageJson.message(b).getBytes()).containsExactly(0xFF, 0, 0x80);
+        assertThat(b.getLong("big")).isEqualTo(1L << 40);
+        assertThat(b.getDouble("x")).isEqualTo(1.5);
+        assertThat(b.containsKey("none")).isTrue();
+        assertThat(b.getJsonArray("list").getList()).containsExactly("a", 2, false);
+    }
+
+    @Test
+    void aSinkBatchCarriesOneSegmentPerMessage() {
+        JsonObject frame = new JsonObject().put("body", new JsonObject().put("messages", new JsonArray()
+            .add(MessageJson.putRaw(new JsonObject(), Buffer.buffer("one")))
+            .add(MessageJson.putRaw(new JsonObject(), Buffer.buffer("two")))));
+        Buffer bytes = BinaryFraming.encode(frame);
+        int header = bytes.getInt(4);
+        JsonObject json = new JsonObject(bytes.getString(8, 8 + header));
+        assertThat(json.getJsonObject("body").getJsonArray("messages").getJsonObject(1).getInteger("message"))
+            .isEqualTo(1);
+        int at = 8 + header;
+        assertThat(bytes.getString(at + 4, at + 7)).isEqualTo("one");
+        assertThat(bytes.getString(at + 11, at + 14)).isEqualTo("two");
+    }
+
+    @Test
+    void badLayoutsAreRefusedWithTheirReason() {
+        assertThatThrownBy(() -> BinaryFraming.decode(Buffer.buffer(new byte[] {0, 0})))
+            .hasMessageContaining("header's length");
+        Buffer overrun = Buffer.buffer().appendInt(2).appendString("{}").appendInt(100).appendString("short");
+        assertThatThrownBy(() -> BinaryFraming.decode(overrun)).hasMessageContaining("segment 0 says 100 bytes");
+        Buffer noSegment = Buffer.buffer().appendInt(22).appendString("{\"body\":{\"message\":0}}");
+        assertThatThrownBy(() -> BinaryFraming.decode(noSegment)).hasMessageContaining("names no segment");
+    }
+}
