@@ -2,6 +2,7 @@ package dev.messagingnode.cluster;
 
 import dev.messagingnode.exchange.ExchangeDefinition;
 import dev.messagingnode.exchange.HostedExchange;
+import dev.messagingnode.exchange.WireCodec;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,9 +14,15 @@ import java.util.TreeMap;
 /**
  * A node's whole list of hosted exchanges, as it tells the others. A later announcement ({@code seq}) replaces an
  * earlier one, so a lost or reordered one does no harm, and joiners and healed partitions converge by announcing
- * again. Encoded as JSON: small, rare, and readable in a capture.
+ * again. Encoded as JSON: small, rare, readable in a capture, and tolerant of fields a newer release adds.
+ * {@code wireFormat} is the newest {@link WireCodec} format the node reads (absent from a node of the release
+ * before it existed: 1), so each peer writes it frames it can read.
  */
-public record Announcement(String node, long seq, List<HostedExchange> hosted) {
+public record Announcement(String node, long seq, List<HostedExchange> hosted, int wireFormat) {
+
+    public Announcement(String node, long seq, List<HostedExchange> hosted) {
+        this(node, seq, hosted, WireCodec.FORMAT);
+    }
 
     public Buffer encode() {
         JsonArray list = new JsonArray();
@@ -26,7 +33,8 @@ public record Announcement(String node, long seq, List<HostedExchange> hosted) {
                 .put("options", new JsonObject(new TreeMap<>(h.definition().options())))
                 .put("createdAt", h.createdAt()));
         }
-        return new JsonObject().put("node", node).put("seq", seq).put("hosted", list).toBuffer();
+        return new JsonObject().put("node", node).put("seq", seq).put("hosted", list).put("wireFormat", wireFormat)
+            .toBuffer();
     }
 
     public static Announcement decode(Buffer buffer) {
@@ -39,6 +47,7 @@ public record Announcement(String node, long seq, List<HostedExchange> hosted) {
             hosted.add(new HostedExchange(new ExchangeDefinition(h.getString("name"), h.getString("pattern"), options),
                 h.getLong("createdAt")));
         }
-        return new Announcement(json.getString("node"), json.getLong("seq"), List.copyOf(hosted));
+        return new Announcement(json.getString("node"), json.getLong("seq"), List.copyOf(hosted),
+            Math.min(json.getInteger("wireFormat", WireCodec.OLDEST_FORMAT), WireCodec.FORMAT));
     }
 }

@@ -83,7 +83,7 @@ public final class ClusterTransport implements Transport {
         if (node.equals(node())) {
             vertx.eventBus().send(local(address), frame);
         } else {
-            transmit(node, envelope(SEND, 0, 0, local(address), codec.encode(frame)));
+            transmit(node, envelope(SEND, 0, 0, local(address), encodeFor(node, frame)));
         }
     }
 
@@ -91,6 +91,11 @@ public final class ClusterTransport implements Transport {
     public long sentTo(String node) {
         AtomicLong n = sentTo.get(node);
         return n == null ? 0 : n.get();
+    }
+
+    /** {@code frame} in the newest wire format {@code node} reads (a peer of the previous release: format 1). */
+    private Buffer encodeFor(String node, Object frame) {
+        return codec.encode(frame, Math.min(WireCodec.FORMAT, directory.wireFormat(node)));
     }
 
     private void transmit(String node, Buffer message) {
@@ -118,7 +123,7 @@ public final class ClusterTransport implements Transport {
             }
         });
         pending.put(id, new Pending(node, reply, timer));
-        transmit(node, envelope(REQUEST, id, timeoutMs, local(address), codec.encode(frame)));
+        transmit(node, envelope(REQUEST, id, timeoutMs, local(address), encodeFor(node, frame)));
         return reply.future();
     }
 
@@ -187,7 +192,7 @@ public final class ClusterTransport implements Transport {
                 case REQUEST -> vertx.eventBus().request(address, codec.decode(body),
                     new DeliveryOptions().setSendTimeout(Math.max(1, timeoutMs))).onComplete(ar -> {
                         if (ar.succeeded()) {
-                            transmit(from, envelope(REPLY, id, 0, "", codec.encode(ar.result().body())));
+                            transmit(from, envelope(REPLY, id, 0, "", encodeFor(from, ar.result().body())));
                         } else {
                             transmit(from, envelope(FAILURE, id, 0, "", failure(ar.cause())));
                         }

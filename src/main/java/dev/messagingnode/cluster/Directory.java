@@ -31,6 +31,7 @@ public final class Directory {
 
     private final Predicate<String> singleOwnerPattern;
     private final Map<String, Announcement> byNode = new HashMap<>();
+    private final Map<String, Integer> wireFormats = new java.util.concurrent.ConcurrentHashMap<>();
     /** Each node's announced exchanges by name, so that a change re-resolves only the names it touched. */
     private final Map<String, Map<String, HostedExchange>> byNodeAndName = new HashMap<>();
     private volatile Map<String, DirectoryEntry> entries = Map.of();
@@ -41,6 +42,7 @@ public final class Directory {
 
     /** Takes a node's announcement; false when an equal or later one was already taken. */
     public boolean apply(Announcement a) {
+        wireFormats.put(a.node(), a.wireFormat());
         Announcement previous = byNode.get(a.node());
         if (previous != null && previous.seq() >= a.seq()) {
             return false;
@@ -76,12 +78,21 @@ public final class Directory {
                 touched.addAll(e.getValue().keySet());
             }
         }
+        wireFormats.keySet().retainAll(members);
         boolean changed = byNode.keySet().retainAll(members);
         byNodeAndName.keySet().retainAll(members);
         if (changed) {
             resolve(touched);
         }
         return changed;
+    }
+
+    /**
+     * The newest cluster wire format {@code node} reads, as it announced it; 1 (the oldest) until it has announced,
+     * or when it is of the release before formats were announced. Read from any thread.
+     */
+    public int wireFormat(String node) {
+        return wireFormats.getOrDefault(node, dev.messagingnode.exchange.WireCodec.OLDEST_FORMAT);
     }
 
     public Optional<DirectoryEntry> get(String name) {

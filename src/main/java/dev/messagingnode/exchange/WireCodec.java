@@ -25,14 +25,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * declaration order, plus the few plain values replies carry (null, strings, numbers, booleans, JSON, bytes).
  *
  * <pre>
- *   value   := tag(1 byte) body
- *   record  := tag=7, type name (string), then each component by its declared type:
- *              String/enum: int length (-1 = null) + UTF-8 | int/long/boolean: fixed size | Buffer: int length + bytes
- *              Duration: presence byte + long nanos | Map/List/Set: int size (-1 = null) + elements
- *              JsonObject/JsonArray: as a string | nested record: presence byte + components | Object: value
+ *   value     := tag(1 byte) body
+ *   record v1 := tag=7, type name (string), then each component by its declared type:
+ *                String/enum: int length (-1 = null) + UTF-8 | int/long/boolean: fixed size | Buffer: int length + bytes
+ *                Duration: presence byte + long nanos | Map/List/Set: int size (-1 = null) + elements
+ *                JsonObject/JsonArray: as a string | nested record: presence byte + components | Object: value
+ *   record v2 := tag=9, type name (string), int count, then count times: int length + the component as above
+ *                (a nested record again in v2)
  * </pre>
  *
- * Only registered record types are read back: a peer cannot make this node build an arbitrary class. Records are
+ * <p><b>Formats and rolling updates.</b> Format 1 (tag 7, the release before format 2 existed) has no length per
+ * component, so a reader must know every component: two releases whose frames differ cannot talk. Format 2 counts and
+ * sizes them, so a record may gain components <em>at its end</em> from one release to the next: a reader skips the
+ * trailing components it does not know, and fills those a writer of the release before did not send with their
+ * default (null, 0, false, empty), which the record's constructor must accept. A node reads both formats and writes
+ * to each peer the newest one that peer announced ({@code wireFormat} in its {@code Announcement}; a peer that
+ * announced none, as nodes of format 1 do not, gets format 1), so a cluster of two adjacent releases interoperates;
+ * {@code WireCodecTest} decodes frames recorded from the format-1 release to keep it so.
+ *
+ * <p>Only registered record types are read back: a peer cannot make this node build an arbitrary class. Records are
  * read with their canonical constructor, so their own checks run. Reflection is resolved once per type and cached;
  * a hand-written codec per hot frame can replace this where a profile says so.
  */
@@ -47,6 +58,11 @@ public final class WireCodec {
     private static final byte BUFFER = 6;
     private static final byte RECORD = 7;
     private static final byte JSON_ARRAY = 8;
+    private static final byte RECORD_V2 = 9;
+
+    /** The newest format this node writes; it reads every one from {@link #OLDEST_FORMAT}. */
+    public static final int FORMAT = 2;
+    public static final int OLDEST_FORMAT = 1;
     private static final String PREFIX = "dev.messagingnode.";
 
     private record Shape(RecordComponent[] components, MethodHandle[] accessors, MethodHandle constructor) {
@@ -72,9 +88,19 @@ public final class WireCodec {
         return names.keySet();
     }
 
+    /** In the newest format. */
     public Buffer encode(Object value) {
+        return encode(value, FORMAT);
+    }
+
+    /** In {@code format} (1 for a peer of the release before format 2). */
+    public Buffer encode(Object value, int format) {
+        if (format < OLDEST_FORMAT || format > FORMAT) {
+            throw new IllegalArgumentException("wire format " + format + " is not one of " + OLDEST_FORMAT + ".."
+                + FORMAT);
+        }
         Buffer out = Buffer.buffer(64);
-        writeValue(out, value);
+        writeValue(out, value, format);
         return out;
     }
 
@@ -89,7 +115,7 @@ public final class WireCodec {
 
     // ---- writing --------------------------------------------------------------------------------------------
 
-    private void writeValue(Buffer out, Object v) {
+    private void writeValue(Buffer out, Object v, int format) {
         if (v == null) {
             out.appendByte(NULL);
         } else if (v instanceof String s) {
@@ -110,16 +136,19 @@ public final class WireCodec {
         } else if (v instanceof Buffer b) {
             out.appendByte(BUFFER).appendInt(b.length()).appendBuffer(b);
         } else if (v instanceof Record r && names.containsKey(r.getClass())) {
-            out.appendByte(RECORD);
+            out.appendByte(format >= 2 ? RECORD_V2 : RECORD);
             writeString(out, names.get(r.getClass()));
-            writeComponents(out, r);
+            writeComponents(out, r, format);
         } else {
             throw new IllegalArgumentException("cannot send a " + v.getClass().getName() + " to another node");
         }
     }
 
-    private void writeComponents(Buffer out, Record r) {
+    private void writeComponents(Buffer out, Record r, int format) {
         Shape shape = shape(r.getClass());
+        if (format >= 2) {
+            out.appendInt(shape.components().length);
+        }
         for (int i = 0; i < shape.components().length; i++) {
             Object value;
             try {
@@ -127,11 +156,18 @@ public final class WireCodec {
             } catch (Throwable t) {
                 throw new IllegalStateException("cannot read " + shape.components()[i], t);
             }
-            writeTyped(out, shape.components()[i].getGenericType(), value);
+            int lengthAt = out.length();
+            if (format >= 2) {
+                out.appendInt(0); // the component's length, set below
+            }
+            writeTyped(out, shape.components()[i].getGenericType(), value, format);
+            if (format >= 2) {
+                out.setInt(lengthAt, out.length() - lengthAt - 4);
+            }
         }
     }
 
-    private void writeTyped(Buffer out, Type type, Object v) {
+    private void writeTyped(Buffer out, Type type, Object v, int format) {
         Class<?> raw = raw(type);
         if (raw == String.class) {
             writeString(out, (String) v);
@@ -162,8 +198,8 @@ public final class WireCodec {
             if (m != null) {
                 Type[] args = ((ParameterizedType) type).getActualTypeArguments();
                 for (Map.Entry<?, ?> e : m.entrySet()) {
-                    writeTyped(out, args[0], e.getKey());
-                    writeTyped(out, args[1], e.getValue());
+                    writeTyped(out, args[0], e.getKey(), format);
+                    writeTyped(out, args[1], e.getValue(), format);
                 }
             }
         } else if (List.class.isAssignableFrom(raw) || Set.class.isAssignableFrom(raw)) {
@@ -172,16 +208,16 @@ public final class WireCodec {
             if (c != null) {
                 Type element = ((ParameterizedType) type).getActualTypeArguments()[0];
                 for (Object o : c) {
-                    writeTyped(out, element, o);
+                    writeTyped(out, element, o, format);
                 }
             }
         } else if (raw.isRecord()) {
             out.appendByte((byte) (v == null ? 0 : 1));
             if (v != null) {
-                writeComponents(out, (Record) v);
+                writeComponents(out, (Record) v, format);
             }
         } else {
-            writeValue(out, v);
+            writeValue(out, v, format);
         }
     }
 
@@ -222,6 +258,13 @@ public final class WireCodec {
                     throw new IllegalArgumentException("unknown frame type '" + name + "' from another node");
                 }
                 return readComponents(in, pos, type);
+            case RECORD_V2:
+                String v2 = readString(in, pos);
+                Class<?> t2 = byName.get(v2);
+                if (t2 == null) {
+                    throw new IllegalArgumentException("unknown frame type '" + v2 + "' from another node");
+                }
+                return readComponentsV2(in, pos, t2);
             default:
                 throw new IllegalArgumentException("unknown value tag " + tag + " at " + (pos[0] - 1));
         }
@@ -231,8 +274,63 @@ public final class WireCodec {
         Shape shape = shape(type);
         Object[] args = new Object[shape.components().length];
         for (int i = 0; i < args.length; i++) {
-            args[i] = readTyped(in, pos, shape.components()[i].getGenericType());
+            args[i] = readTyped(in, pos, shape.components()[i].getGenericType(), 1);
         }
+        return construct(shape, type, args);
+    }
+
+    /**
+     * Format 2: as many components as the writer sent, each within its length. Those this release does not know
+     * (a newer writer's, at the end) are skipped; those the writer did not send (an older one's) take their default.
+     */
+    private Object readComponentsV2(Buffer in, int[] pos, Class<?> type) {
+        Shape shape = shape(type);
+        int sent = readInt(in, pos);
+        if (sent < 0) {
+            throw new IllegalArgumentException("a " + type.getSimpleName() + " with " + sent + " components");
+        }
+        Object[] args = new Object[shape.components().length];
+        for (int i = 0; i < sent; i++) {
+            int length = readInt(in, pos);
+            if (length < 0 || length > in.length() - pos[0]) {
+                throw new IllegalArgumentException("component " + i + " of a " + type.getSimpleName() + " says "
+                    + length + " bytes; " + (in.length() - pos[0]) + " are left");
+            }
+            int end = pos[0] + length;
+            if (i < args.length) {
+                args[i] = readTyped(in, pos, shape.components()[i].getGenericType(), 2);
+                if (pos[0] != end) {
+                    throw new IllegalArgumentException("component " + shape.components()[i].getName() + " of a "
+                        + type.getSimpleName() + " is " + length + " bytes on the wire, " + (pos[0] - end + length)
+                        + " read");
+                }
+            }
+            pos[0] = end;
+        }
+        for (int i = sent; i < args.length; i++) {
+            args[i] = defaultFor(shape.components()[i].getType());
+        }
+        return construct(shape, type, args);
+    }
+
+    private static Object defaultFor(Class<?> type) {
+        if (type == int.class) {
+            return 0;
+        } else if (type == long.class) {
+            return 0L;
+        } else if (type == boolean.class) {
+            return false;
+        } else if (Map.class.isAssignableFrom(type)) {
+            return Map.of();
+        } else if (List.class.isAssignableFrom(type)) {
+            return List.of();
+        } else if (Set.class.isAssignableFrom(type)) {
+            return Set.of();
+        }
+        return null;
+    }
+
+    private static Object construct(Shape shape, Class<?> type, Object[] args) {
         try {
             return shape.constructor().invokeWithArguments(args);
         } catch (Throwable t) {
@@ -241,7 +339,7 @@ public final class WireCodec {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private Object readTyped(Buffer in, int[] pos, Type type) {
+    private Object readTyped(Buffer in, int[] pos, Type type, int format) {
         Class<?> raw = raw(type);
         if (raw == String.class) {
             return readString(in, pos);
@@ -273,7 +371,7 @@ public final class WireCodec {
             Type[] args = ((ParameterizedType) type).getActualTypeArguments();
             Map<Object, Object> m = new LinkedHashMap<>();
             for (int i = 0; i < size; i++) {
-                m.put(readTyped(in, pos, args[0]), readTyped(in, pos, args[1]));
+                m.put(readTyped(in, pos, args[0], format), readTyped(in, pos, args[1], format));
             }
             return m;
         } else if (List.class.isAssignableFrom(raw) || Set.class.isAssignableFrom(raw)) {
@@ -284,11 +382,14 @@ public final class WireCodec {
             Type element = ((ParameterizedType) type).getActualTypeArguments()[0];
             Collection<Object> c = List.class.isAssignableFrom(raw) ? new ArrayList<>(size) : new LinkedHashSet<>();
             for (int i = 0; i < size; i++) {
-                c.add(readTyped(in, pos, element));
+                c.add(readTyped(in, pos, element, format));
             }
             return List.class.isAssignableFrom(raw) ? List.copyOf((List<?>) c) : Set.copyOf(c);
         } else if (raw.isRecord()) {
-            return in.getByte(pos[0]++) == 0 ? null : readComponents(in, pos, raw);
+            if (in.getByte(pos[0]++) == 0) {
+                return null;
+            }
+            return format >= 2 ? readComponentsV2(in, pos, raw) : readComponents(in, pos, raw);
         }
         return readValue(in, pos);
     }

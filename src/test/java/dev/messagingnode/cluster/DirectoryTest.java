@@ -32,6 +32,28 @@ class DirectoryTest {
      * directory equals one built afresh from the announcements that are left.
      */
     @Test
+    void eachNodeIsWrittenTheWireFormatItAnnouncedAndANodeOfTheFormatOneReleaseGetsFormatOne() {
+        // As a node of the release before formats were announced sends it: no wireFormat field.
+        Announcement old = Announcement.decode(Buffer.buffer("{\"node\":\"old\",\"seq\":1,\"hosted\":[]}"));
+        assertThat(old.wireFormat()).isEqualTo(1);
+        Announcement current = Announcement.decode(new Announcement("new", 1, List.of()).encode());
+        assertThat(current.wireFormat()).isEqualTo(dev.messagingnode.exchange.WireCodec.FORMAT);
+        // A newer release's announcement: unknown fields ignored, and no format above what this node writes.
+        Announcement newer = Announcement.decode(Buffer.buffer(
+            "{\"node\":\"next\",\"seq\":1,\"hosted\":[],\"wireFormat\":99,\"later\":true}"));
+        assertThat(newer.wireFormat()).isEqualTo(dev.messagingnode.exchange.WireCodec.FORMAT);
+
+        Directory d = new Directory(p -> false);
+        assertThat(d.wireFormat("old")).isEqualTo(1); // not yet announced: the oldest
+        d.apply(old);
+        d.apply(current);
+        assertThat(d.wireFormat("old")).isEqualTo(1);
+        assertThat(d.wireFormat("new")).isEqualTo(2);
+        d.retain(List.of("old"));
+        assertThat(d.wireFormat("new")).isEqualTo(1);
+    }
+
+    @Test
     void updatingNameByNameEndsWhereResolvingEverythingAgainWould() {
         Random random = new Random(7);
         Directory live = directory();
