@@ -3,7 +3,7 @@
 # REPS repetitions (default 3), medians and ratios. Installs rabbitmq-server and nats-server from Debian's packages
 # when missing (needs root), the clients come from Maven Central (amqp-client, jnats). Every server it starts is
 # stopped at the end, whatever happens; nothing else is touched. Not part of ./mvnw verify.
-#   bench/compare.sh            # all of it, ~10 minutes on 2 cores
+#   bench/compare.sh            # all of it, ~15 minutes on 2 cores
 #   REPS=1 DURATION=3s bench/compare.sh
 #   ROWS=durable bench/compare.sh   # only the durable W3d rows (one replica, three replicas), ~6 minutes
 set -euo pipefail
@@ -83,9 +83,12 @@ rabbit_up || { echo "RabbitMQ did not start:" >&2; tail -5 "$OUT/rabbitmq.log" >
 sleep 2
 
 # ---- runs ---------------------------------------------------------------------------------------------------------
+# The node's rows go through the Java remote client (binary framing, the bench's default); JW repeats them over the
+# stock JSON bridge protocol (--protocol=json), as a Python or Go bridge client speaks it, for the node alone.
 W=( "W1 rpc, 128 B, in-flight 1|rpc --in-flight=1 --size=128"
     "W1 rpc, 128 B, in-flight 64|rpc --in-flight=64 --size=128"
-    "W2 pubsub, 1 pub, 4 subs, 128 B|pubsub --publishers=1 --subscribers=4 --size=128"
+    "W2 pubsub, 1 pub, 4 subs, 128 B, fire-and-forget|pubsub --publishers=1 --subscribers=4 --size=128 --confirm=false"
+    "W2 pubsub, 1 pub, 4 subs, 128 B, confirmed|pubsub --publishers=1 --subscribers=4 --size=128"
     "W3 tasks, 1 producer, 3 workers, prefetch 10, 1 KiB|tasks --producers=1 --workers=3 --prefetch=10 --size=1024"
     "W4 chunked, 256 MiB in 1 MiB|chunked --total=268435456 --chunk=1048576" )
 common=(--warmup="$WARMUP" --duration="$DURATION" --format=json --quiet=1)
@@ -108,6 +111,11 @@ for rep in $(seq 1 "$REPS"); do
     record "$label (one node)" node "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.Bench "${args[@]}" --port=27000 --http-port=28080 "${common[@]}" 2>/dev/null | tail -1)"
     record "$label (one node)" rabbitmq "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.PeerBench rabbitmq "${args[@]}" --port=25672 "${common[@]}" 2>/dev/null | tail -1)"
     record "$label (one node)" nats "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.PeerBench nats "${args[@]}" --port=24222 "${common[@]}" 2>/dev/null | tail -1)"
+  done
+  for w in "${W[@]}"; do
+    [ "$ROWS" = durable ] && break
+    label="${w%%|*}"; args=(${w#*|})
+    record "$label (one node, JSON bridge)" node "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.Bench "${args[@]}" --protocol=json --port=27000 --http-port=28080 "${common[@]}" 2>/dev/null | tail -1)"
   done
   # Durable: the node's durable tasks exchange (its replica set of one, fsync before "accepted"), a RabbitMQ quorum
   # queue (one node; Raft, fsync of every batch of commands), a JetStream file-storage stream R1 (NATS 2.9 fsyncs its

@@ -35,10 +35,13 @@ public final class CompareReport {
         out.append("| --- | --- | --- | --- | --- | --- | --- |\n");
         for (var entry : byLabel.entrySet()) {
             String label = entry.getKey();
+            // A JSON-bridge row of the node is set against the peers of the same workload's row.
+            Map<String, List<JsonObject>> peers = entry.getValue().containsKey("rabbitmq") ? entry.getValue()
+                : byLabel.getOrDefault(label.replace(", JSON bridge)", ")"), Map.of());
             for (Metric m : metrics(label)) {
                 double[] node = stats(entry.getValue().get("node"), m);
-                double[] rabbit = stats(entry.getValue().get("rabbitmq"), m);
-                double[] nats = stats(entry.getValue().get("nats"), m);
+                double[] rabbit = stats(peers.get("rabbitmq"), m);
+                double[] nats = stats(peers.get("nats"), m);
                 out.append("| ").append(label).append(" | ").append(m.title()).append(" (").append(m.unit())
                     .append(") | ").append(cell(node)).append(" | ").append(cell(rabbit)).append(" | ")
                     .append(cell(nats)).append(" | ").append(ratio(node, rabbit)).append(" | ")

@@ -149,6 +149,25 @@ public final class PeerBench {
             sub.basicConsume(q, true, (tag, d) -> measurement.record(sentAt(d.getBody()), d.getBody().length),
                 tag -> { });
         }
+        if (!Boolean.parseBoolean(options.getOrDefault("confirm", "true"))) {
+            // --confirm=false: no publisher confirms (fire and forget; RabbitMQ's credit flow still paces it)
+            Channel publisher = rabbit().createChannel();
+            int size = number("size", 128);
+            Thread t = new Thread(() -> {
+                try {
+                    while (measurement.running()) {
+                        publisher.basicPublish(exchange, "bench.k", null, stamped(size));
+                    }
+                } catch (Exception e) {
+                    if (measurement.running()) {
+                        measurement.failed();
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            return;
+        }
         publishConfirmed(rabbit().createChannel(), exchange, "bench.k", number("in-flight", 256), number("size", 128));
     }
 
