@@ -33,6 +33,14 @@ public interface Cluster {
     /** Called, on a Vert.x context, for every payload another member sends on the topic. */
     Cluster messageHandler(String topic, Handler<ClusterMessage> handler);
 
+    /**
+     * As {@link #messageHandler}, but called on one of several contexts (event loops), chosen by sender: the topic's
+     * payloads from one member stay in order, those of different members are handled on different cores.
+     */
+    default Cluster messageHandlerPerSender(String topic, Handler<ClusterMessage> handler) {
+        return messageHandler(topic, handler);
+    }
+
     /** Joins (or forms) the cluster. */
     Future<Void> start();
 

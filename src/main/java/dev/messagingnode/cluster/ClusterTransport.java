@@ -63,7 +63,8 @@ public final class ClusterTransport implements Transport {
         this.cluster = cluster;
         this.directory = directory;
         this.codec = codec;
-        cluster.messageHandler(TOPIC, m -> onMessage(m.from(), m.payload()));
+        // Requests, replies and chunks from other nodes: each member's on a context of its own (in order per sender).
+        cluster.messageHandlerPerSender(TOPIC, m -> onMessage(m.from(), m.payload()));
         cluster.membershipHandler(view -> view.left().forEach(this::nodeLeft));
     }
 

@@ -65,6 +65,13 @@ public final class JGroupsCluster implements Cluster {
     private final List<Handler<MembershipView>> handlers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Map<String, Address> addresses = Map.of();
     private final Map<String, Handler<ClusterMessage>> topics = new ConcurrentHashMap<>();
+    /** Topics dispatched over {@link #inbound} by sender, not all on {@link #context}. */
+    private final java.util.Set<String> perSender = ConcurrentHashMap.newKeySet();
+    /**
+     * One context per event loop for the per-sender topics: the cluster's inbound traffic (requests, replies,
+     * chunks from other nodes) used to land on one event loop, so one core did all of it whatever the pod's size.
+     */
+    private final Context[] inbound;
     private JChannel channel;
     /** Protocols stacked on top of ours (the replica set's Raft: ELECTION, RAFT, REDIRECT), and who binds them. */
     private final List<Protocol> top;
@@ -84,6 +91,10 @@ public final class JGroupsCluster implements Cluster {
                           java.util.function.Consumer<JChannel> beforeConnect) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
+        this.inbound = new Context[io.vertx.core.VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE];
+        for (int i = 0; i < inbound.length; i++) {
+            inbound[i] = ((io.vertx.core.impl.VertxInternal) vertx).createEventLoopContext();
+        }
         this.settings = settings;
         this.top = List.copyOf(top);
         this.beforeConnect = beforeConnect;
@@ -172,6 +183,12 @@ public final class JGroupsCluster implements Cluster {
         return this;
     }
 
+    @Override
+    public Cluster messageHandlerPerSender(String topic, Handler<ClusterMessage> handler) {
+        perSender.add(topic);
+        return messageHandler(topic, handler);
+    }
+
     private void onMessage(Message message) {
         if (message.getHeader(RAFT_ID) != null || message.getHeader(REDIRECT_ID) != null
             || message.getHeader(ELECTION_ID) != null) {
@@ -188,7 +205,8 @@ public final class JGroupsCluster implements Cluster {
         int start = offset + 1 + topicLength;
         Buffer payload = Buffer.buffer(java.util.Arrays.copyOfRange(bytes, start, offset + message.getLength()));
         ClusterMessage m = new ClusterMessage(String.valueOf(message.getSrc()), topic, payload);
-        context.runOnContext(v -> h.handle(m));
+        Context on = perSender.contains(topic) ? inbound[Math.floorMod(m.from().hashCode(), inbound.length)] : context;
+        on.runOnContext(v -> h.handle(m));
     }
 
     @Override
