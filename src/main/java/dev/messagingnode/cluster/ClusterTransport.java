@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,8 +46,12 @@ public final class ClusterTransport implements Transport {
     private static final byte REPLY = 3;
     private static final byte FAILURE = 4;
 
-    private record Pending(String node, Promise<Object> reply, long timer) {
+    /** A request to another node waiting for its reply, until {@code deadline} (System.nanoTime). */
+    private record Pending(String node, Promise<Object> reply, long deadline, String address, long timeoutMs) {
     }
+
+    /** How often requests past their deadline are failed: one sweep for all of them, no timer per request. */
+    static final long SWEEP_MS = 25;
 
     private final Vertx vertx;
     private final Cluster cluster;
@@ -66,6 +71,7 @@ public final class ClusterTransport implements Transport {
         // Requests, replies and chunks from other nodes: each member's on a context of its own (in order per sender).
         cluster.messageHandlerPerSender(TOPIC, m -> onMessage(m.from(), m.payload()));
         cluster.membershipHandler(view -> view.left().forEach(this::nodeLeft));
+        vertx.setPeriodic(SWEEP_MS, t -> sweep());
     }
 
     @Override
@@ -116,14 +122,8 @@ public final class ClusterTransport implements Transport {
         }
         long id = correlation.incrementAndGet();
         Promise<Object> reply = Promise.promise();
-        long timer = vertx.setTimer(Math.max(1, timeoutMs), t -> {
-            Pending p = pending.remove(id);
-            if (p != null) {
-                p.reply().tryFail(new ReplyException(ReplyFailure.TIMEOUT, "timed out after " + timeoutMs + "ms"
-                    + " waiting for " + address));
-            }
-        });
-        pending.put(id, new Pending(node, reply, timer));
+        pending.put(id, new Pending(node, reply, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1,
+            timeoutMs)), address, timeoutMs));
         transmit(node, envelope(REQUEST, id, timeoutMs, local(address), encodeFor(node, frame)));
         return reply.future();
     }
@@ -166,10 +166,24 @@ public final class ClusterTransport implements Transport {
         return () -> nodeLeftHandlers.remove(handler);
     }
 
+    /** Fails the requests past their deadline (at most {@link #SWEEP_MS} late). */
+    private void sweep() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (Map.Entry<Long, Pending> e : pending.entrySet()) {
+            Pending p = e.getValue();
+            if (now - p.deadline() >= 0 && pending.remove(e.getKey(), p)) {
+                p.reply().tryFail(new ReplyException(ReplyFailure.TIMEOUT, "timed out after " + p.timeoutMs() + "ms"
+                    + " waiting for " + p.address()));
+            }
+        }
+    }
+
     private void nodeLeft(String node) {
         for (Map.Entry<Long, Pending> e : new ArrayList<>(pending.entrySet())) {
             if (e.getValue().node().equals(node) && pending.remove(e.getKey()) != null) {
-                vertx.cancelTimer(e.getValue().timer());
                 e.getValue().reply().tryFail(new ReplyException(ReplyFailure.NO_HANDLERS,
                     "node " + node + " left the cluster"));
             }
@@ -227,7 +241,6 @@ public final class ClusterTransport implements Transport {
         if (p == null) {
             return; // timed out already
         }
-        vertx.cancelTimer(p.timer());
         if (failure != null) {
             p.reply().tryFail(failure);
         } else {

@@ -67,6 +67,23 @@ class ClusterRoutingTest {
     }
 
     @Test
+    void aRequestToAnotherNodeThatGetsNoReplyFailsAtItsDeadline() {
+        exchangeNode.vertx.eventBus().consumer("silent", m -> { }); // takes it, never answers
+        dev.messagingnode.exchange.Transport transport = dev.messagingnode.exchange.Transport.of(clientNode.vertx);
+        long start = System.nanoTime();
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> transport.request("silent@"
+            + exchangeNode.name, "hello", 300).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+            .getCause();
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        // this node's sweep or the other node's own deadline, whichever comes first: both are the request's timeout
+        assertThat(t).isInstanceOf(io.vertx.core.eventbus.ReplyException.class);
+        assertThat(((io.vertx.core.eventbus.ReplyException) t).failureType())
+            .isEqualTo(io.vertx.core.eventbus.ReplyFailure.TIMEOUT);
+        // one sweep for every pending request: at most a sweep late, not a timer per request
+        assertThat(tookMs).isBetween(300L, 300L + 10 * ClusterTransport.SWEEP_MS);
+    }
+
+    @Test
     void aRequestFromOneNodeReachesAServiceOnAnotherThroughAnExchangeOnAThird() {
         exchange();
         service(req -> req.reply(Buffer.buffer("price of " + req.message() + " from " + serviceNode.name)));
