@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * The node's binary bridge framing, client side (the README's wire diagram): a 4-byte preface {@code 'M' 'N' 'B'
  * version}, then frames of {@code length u32 | H u32 | H bytes of JSON header | (n u32 | n raw bytes)*}, where a
- * header member {@code "message": i} stands for segment {@code i}. A {@code byte[]} under {@code message} in a frame
+ * header member {@code "message": i} stands for segment {@code i} (the node writes them at {@code body.message} and
+ * {@code body.messages[k].message}). A {@code byte[]} under {@code message} in a frame
  * given to {@link #write} becomes a segment; {@link #read} puts each segment back as a {@code byte[]}.
  */
 final class BinaryFrames {
@@ -113,24 +114,32 @@ final class BinaryFrames {
         return value;
     }
 
-    @SuppressWarnings("unchecked")
-    private static void resolve(Object value, List<byte[]> segments) throws IOException {
-        if (value instanceof Map<?, ?> m) {
-            Map<String, Object> map = (Map<String, Object>) m;
-            for (Map.Entry<String, Object> e : map.entrySet()) {
-                if (MESSAGE.equals(e.getKey()) && e.getValue() instanceof Long i) {
-                    if (i < 0 || i >= segments.size()) {
-                        throw new IOException("'message': " + i + " names no segment of " + segments.size());
-                    }
-                    e.setValue(segments.get(i.intValue()));
-                } else {
-                    resolve(e.getValue(), segments);
+    /**
+     * Puts each segment back where the node writes bodies: {@code body.message} and, in a sink batch,
+     * {@code body.messages[k].message} (a walk of the whole tree was a fifth of a subscriber's CPU).
+     */
+    private static void resolve(Map<String, Object> frame, List<byte[]> segments) throws IOException {
+        if (!(frame.get("body") instanceof Map<?, ?> b)) {
+            return;
+        }
+        @SuppressWarnings("unchecked") Map<String, Object> body = (Map<String, Object>) b;
+        resolveMessage(body, segments);
+        if (body.get("messages") instanceof List<?> messages) {
+            for (Object m : messages) {
+                if (m instanceof Map<?, ?> one) {
+                    @SuppressWarnings("unchecked") Map<String, Object> envelope = (Map<String, Object>) one;
+                    resolveMessage(envelope, segments);
                 }
             }
-        } else if (value instanceof List<?> list) {
-            for (Object element : list) {
-                resolve(element, segments);
+        }
+    }
+
+    private static void resolveMessage(Map<String, Object> map, List<byte[]> segments) throws IOException {
+        if (map.get(MESSAGE) instanceof Long i) {
+            if (i < 0 || i >= segments.size()) {
+                throw new IOException("'message': " + i + " names no segment of " + segments.size());
             }
+            map.put(MESSAGE, segments.get(i.intValue()));
         }
     }
 
