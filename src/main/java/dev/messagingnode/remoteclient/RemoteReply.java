@@ -1,6 +1,5 @@
 package dev.messagingnode.remoteclient;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -9,18 +8,17 @@ import java.util.concurrent.CompletableFuture;
  * A service's answer to a request: a message, a question (a dialogue: {@link #answer} it or {@link #end} it), a
  * stream of chunks, or the end of a dialogue.
  */
-public final class RemoteReply {
+public final class RemoteReply extends Carried {
 
     public enum Kind { MESSAGE, QUESTION, STREAM, END }
 
     private final RemoteClient client;
     private final Kind kind;
-    private final Map<String, Object> body;
     private final ChunkStream stream;
 
     RemoteReply(RemoteClient client, Map<String, Object> body, ChunkStream stream) {
+        super(body);
         this.client = client;
-        this.body = body;
         this.kind = Kind.valueOf(String.valueOf(body.get("kind")).toUpperCase(java.util.Locale.ROOT));
         this.stream = stream;
     }
@@ -29,22 +27,9 @@ public final class RemoteReply {
         return kind;
     }
 
-    /** The body of a message or a question (empty for a stream or an end). */
-    public byte[] message() {
-        return Fields.message(body);
-    }
 
-    public String text() {
-        return new String(message(), StandardCharsets.UTF_8);
-    }
 
-    public Map<String, String> headers() {
-        return Fields.headers(body);
-    }
 
-    public String tag() {
-        return Fields.text(body, "tag");
-    }
 
     /** A question's answer: the service's next turn. */
     public CompletableFuture<RemoteReply> answer(byte[] message) {

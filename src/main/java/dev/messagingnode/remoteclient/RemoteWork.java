@@ -13,19 +13,18 @@ import java.util.concurrent.CompletableFuture;
  * ({@link #ack}). Settled once; the node refuses a second settlement (NOT_HELD) and a verb the kind does not take
  * (INVALID). An item held when the connection is lost is the node's again (a task is redelivered at once).
  */
-public final class RemoteWork {
+public final class RemoteWork extends Carried {
 
     public enum Kind { REQUEST, TASK, MESSAGES }
 
     private final RemoteClient client;
     private final String party;
-    private final Map<String, Object> body;
     private final Kind kind;
 
     RemoteWork(RemoteClient client, String party, Map<String, Object> body) {
+        super(body);
         this.client = client;
         this.party = party;
-        this.body = body;
         this.kind = Kind.valueOf(String.valueOf(body.get("kind")).toUpperCase(java.util.Locale.ROOT));
     }
 
@@ -37,21 +36,9 @@ public final class RemoteWork {
         return Fields.text(body, "exchange");
     }
 
-    public byte[] message() {
-        return Fields.message(body);
-    }
 
-    public String text() {
-        return new String(message(), StandardCharsets.UTF_8);
-    }
 
-    public Map<String, String> headers() {
-        return Fields.headers(body);
-    }
 
-    public String tag() {
-        return Fields.text(body, "tag");
-    }
 
     /** A task's id on its exchange. */
     public long taskId() {
