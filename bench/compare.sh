@@ -3,7 +3,7 @@
 # REPS repetitions (default 3), medians and ratios. Installs rabbitmq-server and nats-server from Debian's packages
 # when missing (needs root), the clients come from Maven Central (amqp-client, jnats). Every server it starts is
 # stopped at the end, whatever happens; nothing else is touched. Not part of ./mvnw verify.
-#   bench/compare.sh            # all of it, ~15 minutes on 2 cores
+#   bench/compare.sh            # all of it, ~20 minutes on 2 cores
 #   REPS=1 DURATION=3s bench/compare.sh
 #   ROWS=durable bench/compare.sh   # only the durable W3d rows (one replica, three replicas), ~6 minutes
 set -euo pipefail

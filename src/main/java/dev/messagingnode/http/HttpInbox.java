@@ -3,6 +3,7 @@ package dev.messagingnode.http;
 import dev.messagingnode.remote.Outlet;
 import dev.messagingnode.remote.RemoteParty;
 import dev.messagingnode.remote.WorkItem;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -24,6 +25,8 @@ final class HttpInbox implements Outlet {
     private final ArrayDeque<WorkItem> ready = new ArrayDeque<>();
     private RemoteParty party;
     private RoutingContext poller;
+    /** The context of the waiting poll's request: its response is written there, and only there. */
+    private Context pollerContext;
     private long pollTimer = -1;
     private long lastSeenNanos = System.nanoTime();
 
@@ -49,65 +52,114 @@ final class HttpInbox implements Outlet {
     }
 
     @Override
-    public synchronized void offer(RemoteParty party, WorkItem item) {
-        this.party = party;
-        if (poller != null) {
-            RoutingContext rc = poller;
-            clearPoller();
-            if (respond(rc, party, item)) {
-                return;
-            }
-        }
-        ready.add(item);
+    public void offer(RemoteParty party, WorkItem item) {
+        hand(party, item, false);
     }
 
-    /** Answers at once with the next item, or waits for one up to {@code wait}. */
-    synchronized void poll(RemoteParty party, RoutingContext rc, Duration wait) {
-        this.party = party;
-        lastSeenNanos = System.nanoTime();
-        party.letGoOfExpired();
-        WorkItem item = ready.poll();
-        while (item != null && item.isSettled()) {
-            item = ready.poll(); // one of those: nobody waits for its answer
+    /**
+     * Gives {@code item} to the waiting poll, or queues it ({@code first}: at the head, an item its poll could not
+     * take). A response is never touched while this inbox's monitor is held, and always on its own context: Vert.x's
+     * HTTP/2 connection calls a response's close handler holding the connection's lock, and {@code closed()} takes that
+     * lock, so an offer from another event loop holding the monitor deadlocked both loops (DurableTasksIT, once).
+     */
+    private void hand(RemoteParty party, WorkItem item, boolean first) {
+        RoutingContext rc;
+        Context on;
+        synchronized (this) {
+            this.party = party;
+            if (poller == null) {
+                if (first) {
+                    ready.addFirst(item);
+                } else {
+                    ready.add(item);
+                }
+                return;
+            }
+            rc = poller;
+            on = pollerContext;
+            clearPoller();
+        }
+        on.runOnContext(v -> {
+            if (!respond(rc, party, item)) {
+                hand(party, item, true);
+            }
+        });
+    }
+
+    /** Answers at once with the next item, or waits for one up to {@code wait}. On the request's context. */
+    void poll(RemoteParty party, RoutingContext rc, Duration wait) {
+        WorkItem item;
+        RoutingContext replaced = null;
+        Context replacedOn = null;
+        synchronized (this) {
+            this.party = party;
+            lastSeenNanos = System.nanoTime();
+            party.letGoOfExpired();
+            item = ready.poll();
+            while (item != null && item.isSettled()) {
+                item = ready.poll(); // one of those: nobody waits for its answer
+            }
+            if (item == null) {
+                if (poller != null) {
+                    replaced = poller;
+                    replacedOn = pollerContext;
+                    clearPoller();
+                }
+                if (!wait.isZero()) {
+                    poller = rc;
+                    pollerContext = Vertx.currentContext() != null ? Vertx.currentContext() : vertx.getOrCreateContext();
+                    pollTimer = vertx.setTimer(Math.max(1, wait.toMillis()), id -> timedOut(rc));
+                }
+            }
         }
         if (item != null) {
             if (!respond(rc, party, item)) {
-                ready.addFirst(item);
+                hand(party, item, true);
             }
             return;
         }
-        if (poller != null) {
-            RoutingContext old = poller;
-            clearPoller();
-            old.response().setStatusCode(204).end();
+        if (replaced != null) {
+            RoutingContext old = replaced;
+            replacedOn.runOnContext(v -> old.response().setStatusCode(204).end());
         }
         if (wait.isZero()) {
             rc.response().setStatusCode(204).end();
             return;
         }
-        poller = rc;
-        pollTimer = vertx.setTimer(Math.max(1, wait.toMillis()), id -> timedOut(rc));
         rc.response().closeHandler(v -> pollerGone(rc));
     }
 
     @Override
-    public synchronized void closed(RemoteParty party, String why) {
-        ready.clear();
-        if (poller != null) {
-            RoutingContext rc = poller;
+    public void closed(RemoteParty party, String why) {
+        RoutingContext rc;
+        Context on;
+        synchronized (this) {
+            ready.clear();
+            if (poller == null) {
+                return;
+            }
+            rc = poller;
+            on = pollerContext;
             clearPoller();
-            Problems.send(rc, dev.messagingnode.exchange.Failure.NOT_FOUND, "party " + party.id() + " closed: " + why);
         }
+        on.runOnContext(v -> Problems.send(rc, dev.messagingnode.exchange.Failure.NOT_FOUND, "party " + party.id()
+            + " closed: " + why));
     }
 
     /** The waiting poll {@code rc}, if still waiting, answers 204 now (its wait ran out, or the node stops). */
-    synchronized void timedOut(RoutingContext rc) {
-        if (poller == rc) {
+    void timedOut(RoutingContext rc) {
+        Context on;
+        synchronized (this) {
+            if (poller != rc) {
+                return;
+            }
+            on = pollerContext;
             poller = null;
+            pollerContext = null;
             pollTimer = -1;
             lastSeenNanos = System.nanoTime();
-            rc.response().setStatusCode(204).end();
         }
+        on.runOnContext(v -> rc.response().setStatusCode(204).end());
     }
 
     private synchronized void pollerGone(RoutingContext rc) {
@@ -122,6 +174,7 @@ final class HttpInbox implements Outlet {
             vertx.cancelTimer(pollTimer);
         }
         poller = null;
+        pollerContext = null;
         pollTimer = -1;
     }
 
