@@ -238,7 +238,7 @@ final class BridgeApi {
         RemoteRole role = RemoteRole.of(text(b, "role"));
         String replyTo = replyTo(c, b, true);
         int limit = integer(b, role == RemoteRole.WORKER ? "prefetch" : "limit", role == RemoteRole.SERVICE ? 16 : 1);
-        Outlet outlet = (party, item) -> c.execute(() -> c.push(replyTo, item.describe(party.id(), true)));
+        Outlet outlet = (party, item) -> c.execute(() -> c.push(replyTo, item.describe(party.id())));
         RemoteParty party = parties.open(text(b, "exchange"), role, limit, outlet);
         c.opened("party:" + party.id(), () -> parties.close(party.id(), "the bridge connection closed"));
         return party.registration().attached().map(v -> new JsonObject().put("party", party.id()))

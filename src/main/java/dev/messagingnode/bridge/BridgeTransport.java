@@ -63,8 +63,13 @@ abstract class BridgeTransport {
         in.resume();
     }
 
-    /** Switches to the binary framing (a TCP connection that opened with its preface); false elsewhere. */
-    boolean speakBinary() {
+    /** Switches to the binary framing (a TCP connection that opened with its preface). */
+    void speakBinary() {
+        throw new IllegalStateException("only a TCP connection speaks the binary framing");
+    }
+
+    /** True once {@link #speakBinary} was called. */
+    boolean binary() {
         return false;
     }
 
@@ -73,9 +78,13 @@ abstract class BridgeTransport {
             private boolean binary;
 
             @Override
-            boolean speakBinary() {
+            void speakBinary() {
                 binary = true;
-                return true;
+            }
+
+            @Override
+            boolean binary() {
+                return binary;
             }
 
             @Override

@@ -110,10 +110,9 @@ final class TcpBridgeServer {
             socket.close();
             return;
         }
-        boolean[] binary = {false};
         socket.handler(new TcpFrameDecoder(connections.limits().maxFrameBytes(),
             frame -> {
-                if (binary[0]) {
+                if (transport.binary()) {
                     protocol.handleBinary(c, frame, checkToken);
                 } else {
                     protocol.handle(c, frame, checkToken);
@@ -127,7 +126,7 @@ final class TcpBridgeServer {
                         + " version 1 to " + BinaryFraming.VERSION + "; the client offered " + offered));
                     return;
                 }
-                binary[0] = transport.speakBinary();
+                transport.speakBinary();
                 socket.write(BinaryFraming.preface(version));
             }));
         socket.closeHandler(v -> c.closed());

@@ -102,7 +102,7 @@ public final class ClusterTransport implements Transport {
 
     /** {@code frame} in the newest wire format {@code node} reads (a peer of the previous release: format 1). */
     private Buffer encodeFor(String node, Object frame) {
-        return codec.encode(frame, Math.min(WireCodec.FORMAT, directory.wireFormat(node)));
+        return codec.encode(frame, directory.wireFormat(node));
     }
 
     private void transmit(String node, Buffer message) {

@@ -252,22 +252,21 @@ public final class WireCodec {
             case BUFFER:
                 return readBytes(in, pos, readInt(in, pos));
             case RECORD:
-                String name = readString(in, pos);
-                Class<?> type = byName.get(name);
-                if (type == null) {
-                    throw new IllegalArgumentException("unknown frame type '" + name + "' from another node");
-                }
-                return readComponents(in, pos, type);
+                return readComponents(in, pos, registered(readString(in, pos)));
             case RECORD_V2:
-                String v2 = readString(in, pos);
-                Class<?> t2 = byName.get(v2);
-                if (t2 == null) {
-                    throw new IllegalArgumentException("unknown frame type '" + v2 + "' from another node");
-                }
-                return readComponentsV2(in, pos, t2);
+                return readComponentsV2(in, pos, registered(readString(in, pos)));
             default:
                 throw new IllegalArgumentException("unknown value tag " + tag + " at " + (pos[0] - 1));
         }
+    }
+
+    /** The registered type of that name; a peer cannot make this node build any other class. */
+    private Class<?> registered(String name) {
+        Class<?> type = byName.get(name);
+        if (type == null) {
+            throw new IllegalArgumentException("unknown frame type '" + name + "' from another node");
+        }
+        return type;
     }
 
     private Object readComponents(Buffer in, int[] pos, Class<?> type) {

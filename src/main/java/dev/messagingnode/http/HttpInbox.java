@@ -1,5 +1,6 @@
 package dev.messagingnode.http;
 
+import dev.messagingnode.remote.MessageJson;
 import dev.messagingnode.remote.Outlet;
 import dev.messagingnode.remote.RemoteParty;
 import dev.messagingnode.remote.WorkItem;
@@ -183,7 +184,8 @@ final class HttpInbox implements Outlet {
         if (rc.response().closed()) {
             return false;
         }
-        rc.response().putHeader("Content-Type", "application/json").end(item.describe(party.id()).encode());
+        rc.response().putHeader("Content-Type", "application/json").end(MessageJson.textify(item.describe(party.id()))
+            .encode());
         return true;
     }
 }

@@ -23,13 +23,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RemoteParty {
 
+    private static final long SWEEP_NANOS = 100_000_000L;
+
     private final String id = UUID.randomUUID().toString();
     private final String exchange;
     private final RemoteRole role;
     private final int limit;
     private final Outlet outlet;
     private final MessagingClient client;
-    private static final long SWEEP_NANOS = 100_000_000L;
     private final Map<Long, WorkItem> held = new ConcurrentHashMap<>();
     private volatile long lastSweep = System.nanoTime();
     private final AtomicLong seq = new AtomicLong();
@@ -109,9 +110,10 @@ public final class RemoteParty {
 
     /** Items handed out and not yet settled (requests whose client stopped waiting do not count). */
     public int heldCount() {
-        letGoOfExpired();
-        if (held.size() >= limit) {
+        if (role == RemoteRole.SERVICE && held.size() >= limit) {
             scanExpired(System.nanoTime()); // at the limit the count decides: exact, not up to a sweep late
+        } else {
+            letGoOfExpired();
         }
         return held.size();
     }

@@ -94,19 +94,17 @@ public final class WorkItem {
         return acked.future();
     }
 
-    /** The item as the remote program sees it (HTTP {@code next}). */
+    /**
+     * The item as the remote program sees it (HTTP {@code next}, bridge push), its bodies raw: each surface puts them
+     * in its own form ({@link MessageJson#textify} for JSON, segments for the bridge's binary framing).
+     */
     public JsonObject describe(String partyId) {
-        return describe(partyId, false);
-    }
-
-    /** The item as the remote program sees it, with its bodies raw (a bridge push; see {@link MessageJson}). */
-    public JsonObject describe(String partyId, boolean raw) {
         JsonObject json = new JsonObject().put("party", partyId).put("item", id)
             .put("kind", kind.name().toLowerCase(java.util.Locale.ROOT));
         switch (kind) {
-            case REQUEST -> json.mergeIn(envelope(request.envelope(), raw));
+            case REQUEST -> json.mergeIn(MessageJson.rawEnvelope(request.envelope()));
             case TASK -> {
-                json.mergeIn(envelope(task.envelope(), raw));
+                json.mergeIn(MessageJson.rawEnvelope(task.envelope()));
                 json.put("taskId", task.id()).put("priority", task.priority())
                     .put("deliveryCount", task.deliveryCount()).put("redelivered", task.redelivered())
                     .put("ackTimeoutMs", task.ackTimeout().toMillis());
@@ -114,16 +112,12 @@ public final class WorkItem {
             case MESSAGES -> {
                 JsonArray list = new JsonArray();
                 for (Delivery d : messages) {
-                    list.add(envelope(d.envelope(), raw).put("dropped", d.dropped()));
+                    list.add(MessageJson.rawEnvelope(d.envelope()).put("dropped", d.dropped()));
                 }
                 json.put("exchange", messages.isEmpty() ? null : messages.get(0).exchange()).put("messages", list);
             }
         }
         return json;
-    }
-
-    private static JsonObject envelope(dev.messagingnode.exchange.Envelope envelope, boolean raw) {
-        return raw ? MessageJson.rawEnvelope(envelope) : MessageJson.envelope(envelope);
     }
 
     /**

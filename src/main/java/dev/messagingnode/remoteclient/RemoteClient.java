@@ -2,7 +2,6 @@ package dev.messagingnode.remoteclient;
 
 import dev.messagingnode.exchange.Failure;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -294,7 +293,7 @@ public final class RemoteClient implements AutoCloseable {
         if (id == null || link == null) {
             return CompletableFuture.completedFuture(null);
         }
-        Map<String, Object> body = Map.of("subscribe".equals(r.operation()) ? "subscription" : "party", id);
+        Map<String, Object> body = Map.of(r.idField(), id);
         return call(r.closeOperation(), body, 0).thenApply(answer -> null);
     }
 
@@ -627,10 +626,5 @@ public final class RemoteClient implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
-    }
-
-    /** UTF-8 bytes of {@code text}: the bodies of this API are bytes. */
-    public static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }
