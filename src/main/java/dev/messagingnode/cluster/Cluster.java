@@ -18,6 +18,20 @@ public interface Cluster {
     /** The current members, in the cluster's own order (the first is the coordinator). */
     List<String> members();
 
+    /**
+     * Where a member listens for the cluster's own traffic ({@code host:port}), as the transport knows it; null
+     * when it does not (yet) know, or for a node alone.
+     */
+    default String address(String member) {
+        return null;
+    }
+
+    /**
+     * Since when (epoch milliseconds) this node has seen {@code member} in the view without a break: its own start
+     * for itself; 0 for a node that is not a member.
+     */
+    long since(String member);
+
     /** True once this node has joined (or formed) its cluster, false again once it left. */
     boolean isJoined();
 

@@ -95,6 +95,11 @@ public final class Directory {
         return wireFormats.getOrDefault(node, dev.messagingnode.exchange.WireCodec.OLDEST_FORMAT);
     }
 
+    /** Whether {@code node}'s announcement has reached this node, so that its exchanges are known here. */
+    public boolean announced(String node) {
+        return wireFormats.containsKey(node);
+    }
+
     public Optional<DirectoryEntry> get(String name) {
         return Optional.ofNullable(entries.get(name));
     }

@@ -10,6 +10,7 @@ public final class SingleNode implements Cluster {
 
     private final String name;
     private volatile boolean joined;
+    private volatile long startedAt;
 
     public SingleNode(String name) {
         this.name = name;
@@ -23,6 +24,11 @@ public final class SingleNode implements Cluster {
     @Override
     public List<String> members() {
         return List.of(name);
+    }
+
+    @Override
+    public long since(String member) {
+        return member.equals(name) ? startedAt : 0;
     }
 
     @Override
@@ -52,6 +58,7 @@ public final class SingleNode implements Cluster {
 
     @Override
     public Future<Void> start() {
+        startedAt = System.currentTimeMillis();
         joined = true;
         return Future.succeededFuture();
     }

@@ -4,6 +4,8 @@ import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import org.jboss.logging.Logger;
 
@@ -72,6 +74,33 @@ public abstract class ExchangeVerticle extends AbstractVerticle {
         return 0;
     }
 
+    /**
+     * The answer to a {@link DetailFrame}: this node's figures, each party with its kind, node and what the pattern
+     * says of it ({@link #describe(Party, JsonObject)}), the meters' snapshot and the pattern's own state.
+     */
+    private JsonObject detail() {
+        JsonArray list = new JsonArray();
+        for (Party p : parties.all()) {
+            int at = p.address().lastIndexOf('@');
+            JsonObject party = new JsonObject().put("id", p.id()).put("kind", p.role())
+                .put("node", at < 0 ? transport.node() : p.address().substring(at + 1));
+            describe(p, party);
+            list.add(party);
+        }
+        JsonObject state = new JsonObject();
+        describeState(state);
+        return meters.snapshot().put("node", transport.node()).put("parties", parties.size()).put("depth", depth())
+            .put("partyList", list).put("state", state);
+    }
+
+    /** What the pattern knows of one party: {@code held} items, a {@code leaseMs} left, its prefetch or credit. */
+    protected void describe(Party party, JsonObject into) {
+    }
+
+    /** The pattern's own state for a person to read, e.g. tasks by state and priority. */
+    protected void describeState(JsonObject into) {
+    }
+
     /** Refuses a registration whose role this pattern does not take. */
     protected void requireRole(RegisterFrame frame, String role) {
         if (!role.equals(frame.role())) {
@@ -91,9 +120,10 @@ public abstract class ExchangeVerticle extends AbstractVerticle {
         if (size <= max) {
             return false;
         }
-        meters.counter("messaging.refused", "reason", Failure.TOO_LARGE.name()).increment();
-        MessagingException.failReply(message, Failure.TOO_LARGE, what + " of " + size
-            + " bytes exceeds max-message-bytes=" + max + " of exchange '" + name() + "'");
+        String detail = what + " of " + size + " bytes exceeds max-message-bytes=" + max + " of exchange '" + name()
+            + "'";
+        meters.refused("messaging.refused", Failure.TOO_LARGE, detail);
+        MessagingException.failReply(message, Failure.TOO_LARGE, detail);
         return true;
     }
 
@@ -109,6 +139,8 @@ public abstract class ExchangeVerticle extends AbstractVerticle {
                 onRegister(r, (Message<RegisterFrame>) (Message<?>) message);
             } else if (body instanceof InfoFrame) {
                 message.reply(new ExchangeInfo(name(), transport.node(), parties.size(), depth()));
+            } else if (body instanceof DetailFrame) {
+                message.reply(detail());
             } else if (body instanceof UnregisterFrame u) {
                 Party gone = parties.remove(u.partyId());
                 if (gone != null) {

@@ -9,7 +9,7 @@ public final class Frames {
     public static final java.util.List<Class<?>> WIRE_TYPES = java.util.List.of(RegisterFrame.class,
         UnregisterFrame.class, PingFrame.class, ExchangeNotice.class, CreditFrame.class, Delivery.class,
         DeadLetterFrame.class, AdminFrame.Create.class, AdminFrame.Delete.class, AdminFrame.List.class,
-        AdminFrame.Listing.class, InfoFrame.class, ExchangeInfo.class);
+        AdminFrame.Listing.class, InfoFrame.class, ExchangeInfo.class, DetailFrame.class);
 
     private Frames() {
     }
@@ -18,6 +18,6 @@ public final class Frames {
         LocalCodec.register(vertx.eventBus(), RegisterFrame.class, UnregisterFrame.class, PingFrame.class,
             ExchangeNotice.class, AdminFrame.Create.class, AdminFrame.Delete.class, AdminFrame.List.class,
             AdminFrame.Listing.class, CreditFrame.class, Delivery.class,
-            DeadLetterFrame.class, InfoFrame.class, ExchangeInfo.class);
+            DeadLetterFrame.class, InfoFrame.class, ExchangeInfo.class, DetailFrame.class);
     }
 }

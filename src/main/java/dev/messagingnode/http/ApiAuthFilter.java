@@ -10,8 +10,10 @@ import java.util.Optional;
 
 /**
  * Optional bearer-token authentication of the API and the SockJS bridge. Health, metrics and OpenAPI under
- * {@code /q/} stay open: Kubernetes probes and Prometheus carry no token. A browser cannot set headers on a
- * WebSocket, so {@code access_token} in the query (RFC 6750 §2.3) is taken as well.
+ * {@code /q/} stay open: Kubernetes probes and Prometheus carry no token. So does reading the management page's own
+ * files under {@code /ui/} ({@link ManagementPage}): they hold no data, and the page asks the person for the token
+ * that its every API call then carries. A browser cannot set headers on a WebSocket, so {@code access_token} in the
+ * query (RFC 6750 §2.3) is taken as well.
  *
  * <p>The decision is taken on the {@link CanonicalPath} and is deny by default: with a token set, every path whose
  * canonical form is not under {@code /q/} needs it, whatever route (or none) it would reach, so no other spelling of
@@ -36,7 +38,7 @@ public class ApiAuthFilter {
             Problems.send(rc, Failure.INVALID, "the request path cannot be read: " + e.getMessage());
             return;
         }
-        if (token.isEmpty() || open(path)) {
+        if (token.isEmpty() || open(path) || ManagementPage.isPageFile(path, rc.request().method())) {
             rc.next();
             return;
         }

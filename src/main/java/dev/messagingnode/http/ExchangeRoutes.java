@@ -2,7 +2,9 @@ package dev.messagingnode.http;
 
 import dev.messagingnode.client.MessagingClient;
 import dev.messagingnode.cluster.DirectoryEntry;
+import dev.messagingnode.durable.DurableGroup;
 import dev.messagingnode.exchange.AdminFrame;
+import dev.messagingnode.exchange.DetailFrame;
 import dev.messagingnode.exchange.Addresses;
 import dev.messagingnode.exchange.ExchangeDefinition;
 import dev.messagingnode.exchange.ExchangeInfo;
@@ -81,11 +83,15 @@ public class ExchangeRoutes {
     @Route(path = "/exchanges", methods = HttpMethod.GET, produces = "application/json")
     @Operation(summary = "List the exchanges of the cluster", description = "Pattern, options, hosting nodes, and per"
         + " node the registered parties and the depth (queued tasks, buffered sink messages, requests in flight).")
+    @Parameter(name = "detail", in = ParameterIn.QUERY, description = "true: per node also each party, the"
+        + " exchange's series, activity counts (published, delivered, acked, refused, dropped), the pattern's state"
+        + " and its last refusals")
     @APIResponse(responseCode = "200", description = "an array of exchanges, by name")
     void list(RoutingContext rc) {
+        boolean detail = detailWanted(rc);
         List<DirectoryEntry> entries = new ArrayList<>(node.directory().entries().values());
         entries.sort(Comparator.comparing(e -> e.definition().name()));
-        List<Future<JsonObject>> described = entries.stream().map(this::describe).toList();
+        List<Future<JsonObject>> described = entries.stream().map(e -> describe(e, detail)).toList();
         Future.join(described).onComplete(ar -> {
             JsonArray out = new JsonArray();
             described.forEach(f -> out.add(f.result()));
@@ -96,11 +102,12 @@ public class ExchangeRoutes {
     @Route(path = "/exchanges/:name", methods = HttpMethod.GET, produces = "application/json")
     @Operation(summary = "Describe one exchange")
     @Parameter(name = "name", in = ParameterIn.PATH, required = true)
+    @Parameter(name = "detail", in = ParameterIn.QUERY, description = "as for the list")
     @APIResponse(responseCode = "200", description = "the exchange")
     @APIResponse(responseCode = "404", description = "no such exchange")
     void get(RoutingContext rc) {
         DirectoryEntry entry = entry(rc.pathParam("name"));
-        describe(entry).onSuccess(json -> rc.response().putHeader("Content-Type", "application/json")
+        describe(entry, detailWanted(rc)).onSuccess(json -> rc.response().putHeader("Content-Type", "application/json")
             .end(json.encode()));
     }
 
@@ -129,31 +136,90 @@ public class ExchangeRoutes {
             "no exchange named '" + name + "' in the cluster"));
     }
 
-    private Future<JsonObject> describe(DirectoryEntry entry) {
+    private static boolean detailWanted(RoutingContext rc) {
+        String detail = rc.request().getParam("detail");
+        if (detail == null || detail.equals("false")) {
+            return false;
+        }
+        if (!detail.equals("true")) {
+            throw new MessagingException(Failure.INVALID, "'detail' must be true or false, not '" + detail + "'");
+        }
+        return true;
+    }
+
+    /**
+     * The definition, the hosts, and per host how the exchange stands there. With {@code detail}, each host answers
+     * a {@link DetailFrame} instead; the top level then also sums the activity counts, lists every party and merges
+     * the last refusals (newest last), and a durable exchange names its replica set's leader and replicas.
+     */
+    private Future<JsonObject> describe(DirectoryEntry entry, boolean detail) {
         Transport transport = Transport.of(vertx);
         String name = entry.definition().name();
         List<Future<Object>> infos = new ArrayList<>();
         for (String host : entry.hosts()) {
-            infos.add(transport.request(on(transport, host, Addresses.exchange(name)), new InfoFrame(name), INFO_TIMEOUT_MS));
+            infos.add(transport.request(on(transport, host, Addresses.exchange(name)),
+                detail ? new DetailFrame(name) : new InfoFrame(name), INFO_TIMEOUT_MS));
         }
         return Future.join(infos).transform(ar -> {
             JsonObject json = definitionJson(entry.definition()).put("hosts", new JsonArray(entry.hosts()));
             JsonArray nodes = new JsonArray();
             int parties = 0;
             long depth = 0;
+            Totals totals = detail ? new Totals() : null;
             for (int i = 0; i < infos.size(); i++) {
                 JsonObject n = new JsonObject().put("node", entry.hosts().get(i));
-                if (infos.get(i).succeeded() && infos.get(i).result() instanceof ExchangeInfo info) {
+                Object answer = infos.get(i).succeeded() ? infos.get(i).result() : null;
+                if (answer instanceof ExchangeInfo info) {
                     n.put("parties", info.parties()).put("depth", info.depth());
                     parties += info.parties();
                     depth += info.depth();
+                } else if (answer instanceof JsonObject d) {
+                    n.mergeIn(d);
+                    parties += d.getInteger("parties", 0);
+                    depth += d.getLong("depth", 0L);
+                    totals.add(d);
                 } else {
                     n.put("error", String.valueOf(infos.get(i).cause()));
                 }
                 nodes.add(n);
             }
-            return Future.succeededFuture(json.put("parties", parties).put("depth", depth).put("nodes", nodes));
+            json.put("parties", parties).put("depth", depth).put("nodes", nodes);
+            if (totals != null) {
+                totals.into(json);
+                replicaSet(entry, json);
+            }
+            return Future.succeededFuture(json);
         });
+    }
+
+    /** What the hosts' details add up to: counts summed, parties listed, refusals merged by time. */
+    private static final class Totals {
+        final JsonObject counts = new JsonObject();
+        final JsonArray parties = new JsonArray();
+        final List<JsonObject> refusals = new ArrayList<>();
+
+        void add(JsonObject detail) {
+            JsonObject c = detail.getJsonObject("counts", new JsonObject());
+            for (String k : c.fieldNames()) {
+                counts.put(k, counts.getLong(k, 0L) + c.getLong(k, 0L));
+            }
+            detail.getJsonArray("partyList", new JsonArray()).forEach(parties::add);
+            detail.getJsonArray("refusals", new JsonArray()).forEach(r -> refusals.add(((JsonObject) r).copy()
+                .put("node", detail.getString("node"))));
+        }
+
+        void into(JsonObject json) {
+            refusals.sort(Comparator.comparingLong(r -> r.getLong("at", 0L)));
+            json.put("counts", counts).put("partyList", parties).put("refusals", new JsonArray(new ArrayList<>(refusals)));
+        }
+    }
+
+    /** A durable exchange lives on its replica set: the Raft leader runs it, the other members keep its log. */
+    private void replicaSet(DirectoryEntry entry, JsonObject json) {
+        DurableGroup group = node.durableGroup();
+        if (group != null && node.isDurable(entry.definition())) {
+            json.put("durable", true).put("leader", group.leader()).put("replicas", new JsonArray(group.members()));
+        }
     }
 
     /** {@code address} on node {@code host}: plain when it is this node, {@code address@host} otherwise. */

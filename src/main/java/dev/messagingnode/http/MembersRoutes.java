@@ -15,7 +15,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** {@code GET /members}: the cluster's members as this node sees them, and the exchanges each one hosts. */
+/**
+ * {@code GET /members}: the cluster's members as this node sees them: where each listens for the cluster, since
+ * when this node has seen it, whether it is ready (its announcement of its exchanges has reached this node; for this
+ * node itself, that it has joined), and the exchanges each one hosts.
+ */
 @ApplicationScoped
 @Tag(name = "members", description = "The cluster's members")
 public class MembersRoutes {
@@ -28,7 +32,8 @@ public class MembersRoutes {
 
     @Route(path = "/members", methods = HttpMethod.GET, produces = "application/json")
     @Operation(summary = "The cluster's members", description = "Every member in the cluster's order (the first is"
-        + " the coordinator), which one is this node, and the exchanges each hosts; a node alone is its own cluster.")
+        + " the coordinator), which one is this node, its cluster address, since when this node sees it, whether it is"
+        + " ready, and the exchanges each hosts; a node alone is its own cluster.")
     @APIResponse(responseCode = "200", description = "the members")
     void members(RoutingContext rc) {
         Cluster cluster = node.cluster();
@@ -41,9 +46,12 @@ public class MembersRoutes {
                     hosted.add(exchange);
                 }
             });
-            members.add(new JsonObject().put("name", name).put("self", name.equals(cluster.localNode()))
-                .put("coordinator", name.equals(cluster.members().get(0))).put("exchanges", new JsonArray(
-                    new java.util.ArrayList<>(hosted))));
+            boolean self = name.equals(cluster.localNode());
+            members.add(new JsonObject().put("name", name).put("self", self)
+                .put("coordinator", name.equals(cluster.members().get(0))).put("address", cluster.address(name))
+                .put("since", cluster.since(name))
+                .put("ready", self ? cluster.isJoined() : node.directory().announced(name))
+                .put("exchanges", new JsonArray(new java.util.ArrayList<>(hosted))));
         }
         rc.response().putHeader("Content-Type", "application/json").end(new JsonObject()
             .put("node", cluster.localNode()).put("joined", cluster.isJoined()).put("members", members).encode());

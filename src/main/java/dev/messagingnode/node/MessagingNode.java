@@ -189,6 +189,11 @@ public class MessagingNode {
     }
 
     /** This node's member of its replica set, or null where it has none. */
+    /** Whether that definition makes a durable exchange, one that lives on the replica set. */
+    public boolean isDurable(ExchangeDefinition definition) {
+        return patterns.isDurable(definition);
+    }
+
     public DurableGroup durableGroup() {
         return durableGroup;
     }

@@ -55,6 +55,16 @@ final class PubSubExchange extends ExchangeVerticle {
         }
     }
 
+    /** A subscriber's pattern, deliveries held for it (credit exhausted), in flight, and what it lost. */
+    @Override
+    protected void describe(Party party, io.vertx.core.json.JsonObject into) {
+        Subscriber s = subscribers.get(party.id());
+        if (s != null) {
+            into.put("pattern", s.pattern).put("held", s.held.size()).put("inFlight", s.inFlight)
+                .put("dropped", s.dropped);
+        }
+    }
+
     PubSubExchange(ExchangeDefinition definition, PubSubOptions options, ExchangeContext context) {
         super(definition, context, options.partyCheckInterval());
         this.options = options;

@@ -40,6 +40,12 @@ final class RequestResponseExchange extends ExchangeVerticle {
     }
 
     /** Requests accepted and not yet answered. */
+    /** Requests accepted and waiting for their service's first answer. */
+    @Override
+    protected void describeState(io.vertx.core.json.JsonObject into) {
+        into.put("inFlight", inFlight.size()).put("maxInFlight", options.maxInFlight());
+    }
+
     @Override
     protected long depth() {
         return inFlight.size();
@@ -81,7 +87,7 @@ final class RequestResponseExchange extends ExchangeVerticle {
             detail = "no service is registered on exchange '" + name() + "'";
         }
         if (refusal != null) {
-            metrics.refused(refusal);
+            metrics.refused(refusal, detail);
             MessagingException.failReply(message, refusal, detail);
             return;
         }

@@ -31,8 +31,8 @@ final class RpcMetrics {
         latency.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
     }
 
-    void refused(Failure reason) {
-        meters.counter("messaging.requests.refused", "reason", reason.name()).increment();
+    void refused(Failure reason, String detail) {
+        meters.refused("messaging.requests.refused", reason, detail);
     }
 
     void failed(Failure reason) {

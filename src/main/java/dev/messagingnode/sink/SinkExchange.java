@@ -74,6 +74,18 @@ final class SinkExchange extends ExchangeVerticle {
         return buffer.size() + unacked.values().stream().mapToLong(List::size).sum();
     }
 
+    /** The active consumer holds the unacknowledged batches; a standby holds nothing. */
+    @Override
+    protected void describe(Party party, io.vertx.core.json.JsonObject into) {
+        boolean isActive = active != null && active.id().equals(party.id());
+        into.put("active", isActive).put("held", isActive ? unacked.values().stream().mapToLong(List::size).sum() : 0);
+    }
+
+    @Override
+    protected void describeState(io.vertx.core.json.JsonObject into) {
+        into.put("buffered", buffer.size()).put("unacked", depth() - buffer.size()).put("durable", log != null);
+    }
+
     @Override
     public void start(Promise<Void> started) {
         SinkFrames.install(vertx);
@@ -149,7 +161,7 @@ final class SinkExchange extends ExchangeVerticle {
     private void acceptDurably(Envelope envelope, Message<Object> message) {
         String full = log.full();
         if (full != null) {
-            meters.counter("messaging.refused", "reason", Failure.OVER_CAPACITY.name()).increment();
+            meters.refused("messaging.refused", Failure.OVER_CAPACITY, full);
             MessagingException.failReply(message, Failure.OVER_CAPACITY, full);
             return;
         }

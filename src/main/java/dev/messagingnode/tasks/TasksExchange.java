@@ -106,6 +106,31 @@ final class TasksExchange extends ExchangeVerticle {
         return tasks.size();
     }
 
+    /** A worker's held deliveries, its prefetch, and the time left on its earliest ack deadline (its lease). */
+    @Override
+    protected void describe(Party party, io.vertx.core.json.JsonObject into) {
+        Worker w = workers.get(party.id());
+        if (w == null) {
+            return;
+        }
+        into.put("held", w.held.size()).put("prefetch", w.prefetch);
+        long now = System.nanoTime();
+        w.held.stream().map(tasks::get).filter(java.util.Objects::nonNull).mapToLong(t -> t.deadlineNanos - now)
+            .min().ifPresent(left -> into.put("leaseMs", Math.max(0, left / 1_000_000)));
+    }
+
+    /** Tasks by state (queued, delayed, in flight) and the queued ones by priority, 0 to 9. */
+    @Override
+    protected void describeState(io.vertx.core.json.JsonObject into) {
+        io.vertx.core.json.JsonArray byPriority = new io.vertx.core.json.JsonArray();
+        for (int p = 0; p < TaskQueue.PRIORITIES; p++) {
+            byPriority.add(queue.size(p));
+        }
+        into.put("queued", queue.size()).put("delayed", delayed.size())
+            .put("inFlight", tasks.size() - queue.size() - delayed.size()).put("queuedByPriority", byPriority)
+            .put("durable", log != null);
+    }
+
     @Override
     public void start(Promise<Void> started) {
         TaskFrames.install(vertx);
@@ -175,7 +200,7 @@ final class TasksExchange extends ExchangeVerticle {
             refusal = Failure.OVER_CAPACITY;
         }
         if (refusal != null) {
-            metrics.refused(refusal);
+            metrics.refused(refusal, detail);
             MessagingException.failReply(message, refusal, detail);
             return;
         }
@@ -189,7 +214,7 @@ final class TasksExchange extends ExchangeVerticle {
             appending--;
             if (ar.failed()) {
                 MessagingException e = MessagingException.from(ar.cause(), Failure.EXCHANGE_DOWN, "log gone");
-                metrics.refused(e.failure());
+                metrics.refused(e.failure(), e.detail());
                 e.failReply(message);
             } else if (isStopping()) {
                 message.reply(TaskLedger.idOf(ar.result())); // committed: the next leader owes it

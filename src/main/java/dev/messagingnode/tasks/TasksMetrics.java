@@ -30,8 +30,8 @@ final class TasksMetrics {
         deadLetterFailed = meters.counter("messaging.tasks.dead-letter-failed");
     }
 
-    void refused(Failure reason) {
-        meters.counter("messaging.tasks.refused", "reason", reason.name()).increment();
+    void refused(Failure reason, String detail) {
+        meters.refused("messaging.tasks.refused", reason, detail);
     }
 
     void gauges(TaskQueue queue, Supplier<Number> inFlight, Supplier<Number> delayed, Supplier<Number> workers) {

@@ -80,6 +80,26 @@ class ClusterHttpIT {
                 .statusCode()).isEqualTo(204);
             assertThat(new JsonObject(call(n2, "GET", "/exchanges/http-jobs", null).body()).getLong("depth")).isZero();
 
+            // The management page's view, asked of n2: the leader's figures cross the wire (DetailFrame), the
+            // worker is seen on its own node, and the replica set is named.
+            JsonObject detail = new JsonObject(call(n2, "GET", "/exchanges/http-jobs?detail=true", null).body());
+            String leader = detail.getJsonArray("hosts").getString(0);
+            assertThat(detail.getBoolean("durable")).isTrue();
+            assertThat(detail.getString("leader")).isEqualTo(leader);
+            assertThat(detail.getJsonArray("replicas").getList()).contains("n1", "n2");
+            assertThat(detail.getJsonObject("counts").getLong("published")).isEqualTo(1);
+            assertThat(detail.getJsonObject("counts").getLong("acked")).isEqualTo(1);
+            assertThat(detail.getJsonArray("partyList").stream().map(JsonObject.class::cast)
+                .filter(p -> p.getString("kind").equals("worker")).map(p -> p.getString("node"))).containsExactly("n2");
+            JsonObject members = new JsonObject(call(n2, "GET", "/members", null).body());
+            assertThat(members.getJsonArray("members")).hasSize(cluster.processes.size() + 1); // and this JVM
+            for (Object m : members.getJsonArray("members")) {
+                JsonObject member = (JsonObject) m;
+                assertThat(member.getString("address")).as(member.encode()).startsWith("127.0.0.1:");
+                assertThat(member.getBoolean("ready")).as(member.encode()).isTrue();
+                assertThat(member.getLong("since")).as(member.encode()).isPositive();
+            }
+
             // Deleting through n2 stops the exchange on n1.
             assertThat(call(n2, "DELETE", "/exchanges/http-jobs", null).statusCode()).isEqualTo(204);
             await().atMost(Duration.ofSeconds(10)).until(() -> call(n1, "GET", "/exchanges/http-jobs", null)

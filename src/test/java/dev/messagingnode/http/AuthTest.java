@@ -74,6 +74,17 @@ class AuthTest {
             "/%zzexchanges", "/exchanges/%", "/exchanges/%c3%28", "/%00exchanges", "/../exchanges")) {
             assertThat(RawHttp.status(port, "GET", path, "s3cret")).as("GET %s", path).isEqualTo(400);
         }
+        // The management page's files are read without the token; nothing else under /ui/ is, nor any way out of it.
+        assertThat(RawHttp.status(port, "GET", "/ui/", null)).isEqualTo(200);
+        assertThat(RawHttp.status(port, "GET", "/ui/app.js", null)).isEqualTo(200);
+        assertThat(RawHttp.status(port, "GET", "/ui", null)).isEqualTo(302);
+        for (String path : List.of("/ui/../exchanges", "/ui/%2e%2e/exchanges", "/ui/./../members", "/ui/..%2fexchanges",
+            "/ui/../eventbus/info", "/uix/../exchanges", "/ui/../q/../exchanges")) {
+            assertThat(RawHttp.status(port, "GET", path, null)).as("GET %s without a token", path).isIn(400, 401);
+        }
+        for (String method : List.of("PUT", "POST", "DELETE")) {
+            assertThat(RawHttp.status(port, method, "/ui/app.js", null)).as("%s /ui/app.js", method).isEqualTo(401);
+        }
         // The open paths stay open, and the token still opens the rest.
         assertThat(RawHttp.status(port, "GET", "/q/health/live", null)).isEqualTo(200);
         assertThat(RawHttp.status(port, "GET", "//exchanges", "s3cret")).isEqualTo(200);

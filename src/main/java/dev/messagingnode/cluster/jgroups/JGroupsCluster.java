@@ -64,6 +64,8 @@ public final class JGroupsCluster implements Cluster {
     private volatile boolean joined;
     private final List<Handler<MembershipView>> handlers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Map<String, Address> addresses = Map.of();
+    /** When each member entered the view, as this node saw it; a member that leaves and comes back starts again. */
+    private final Map<String, Long> since = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Handler<ClusterMessage>> topics = new ConcurrentHashMap<>();
     /** Topics dispatched over {@link #inbound} by sender, not all on {@link #context}. */
     private final java.util.Set<String> perSender = ConcurrentHashMap.newKeySet();
@@ -108,6 +110,23 @@ public final class JGroupsCluster implements Cluster {
             throw new IllegalStateException(e);
         }
         return org.jgroups.conf.ClassConfigurator.getProtocolId(protocol);
+    }
+
+    @Override
+    public long since(String member) {
+        return since.getOrDefault(member, 0L);
+    }
+
+    /** The member's physical address from the transport's table (what TCP connects to). */
+    @Override
+    public String address(String member) {
+        Address a = addresses.get(member);
+        JChannel c = channel;
+        if (a == null || c == null) {
+            return null;
+        }
+        Object physical = c.down(new org.jgroups.Event(org.jgroups.Event.GET_PHYSICAL_ADDRESS, a));
+        return physical == null ? null : String.valueOf(physical);
     }
 
     /** The channel, for tests that inject partitions (DISCARD) into the stack. */
@@ -254,6 +273,9 @@ public final class JGroupsCluster implements Cluster {
             now.add(String.valueOf(a));
             byName.put(String.valueOf(a), a);
         }
+        long at = System.currentTimeMillis();
+        since.keySet().retainAll(now);
+        now.forEach(m -> since.putIfAbsent(m, at));
         members = List.copyOf(now);
         addresses = Map.copyOf(byName);
         context.runOnContext(v -> {
