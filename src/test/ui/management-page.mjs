@@ -119,6 +119,18 @@ try {
   expect(reply.includes('ping from the browser'), 'the echo: ' + reply);
   step('request', { reply });
 
+  // A tasks exchange with a dead-letter exchange shows that one's depth; a sink takes a message from its page.
+  await page.goto(open + '/ui/#/exchange/demo-logs');
+  await page.waitForFunction(() => document.getElementById('x-name').textContent === 'demo-logs');
+  await page.fill('#action-message', 'a line from the browser');
+  await page.click('#action-button');
+  await page.waitForFunction(() => document.getElementById('action-result').textContent.includes('Held by the sink'),
+    null, { timeout: 10000 });
+  await page.goto(open + '/ui/#/exchange/demo-jobs');
+  await page.waitForFunction(() => /dead-letter exchangedemo-jobs-failed, depth \d+/.test(
+    document.getElementById('x-state').textContent), null, { timeout: 10000 });
+  step('dead-letters-and-sink');
+
   // A refusal: a request-response exchange with no service refuses, and the page lists it with its reason.
   await page.goto(open + '/ui/#/');
   await page.fill('#create-name', 'ui-lonely');

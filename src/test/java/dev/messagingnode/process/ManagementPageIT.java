@@ -59,7 +59,7 @@ class ManagementPageIT {
                 TOKEN, shots.toString());
             assertThat(out).contains("\"step\":\"overview\"", "\"step\":\"rate-moves\"", "\"step\":\"created\"",
                 "\"step\":\"bad-name\"", "\"step\":\"exchange-page\"", "\"step\":\"deleted\"", "\"step\":\"request\"",
-                "\"step\":\"refusal\"", "\"step\":\"token\"", "{\"step\":\"done\",\"ok\":true}");
+                "\"step\":\"dead-letters-and-sink\"", "\"step\":\"refusal\"", "\"step\":\"token\"", "{\"step\":\"done\",\"ok\":true}");
             for (String shot : List.of("overview.png", "exchange.png", "with-token.png")) {
                 assertThat(shots.resolve(shot)).isNotEmptyFile();
             }
