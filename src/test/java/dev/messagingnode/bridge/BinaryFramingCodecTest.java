@@ -56,6 +56,22 @@ class BinaryFramingCodecTest {
     }
 
     @Test
+    void aHeaderLargerThanTheWritersArrayThenASmallOneBothReadBackWhole() {
+        // The header is written into a per-thread array of 512 bytes, grown as needed and dropped past 16 KiB:
+        // a 40 KiB header (grown several times, then dropped) and a small one after it on the same thread.
+        String big = (TRICKY + "x".repeat(1000)).repeat(40);
+        for (String address : new String[] {big, "small", TRICKY, big.substring(0, 600)}) {
+            Buffer body = Buffer.buffer("body of " + address.length());
+            Buffer bytes = BinaryFraming.encode(new JsonObject().put("type", "message").put("address", address)
+                .put("body", MessageJson.putRaw(new JsonObject(), body)));
+            assertThat(bytes.getInt(0)).isEqualTo(bytes.length() - 4);
+            JsonObject back = BinaryFraming.decode(bytes.getBuffer(4, bytes.length()));
+            assertThat(back.getString("address")).isEqualTo(address);
+            assertThat(MessageJson.message(back.getJsonObject("body")).toString()).isEqualTo(body.toString());
+        }
+    }
+
+    @Test
     void badLayoutsAreRefusedWithTheirReason() {
         assertThatThrownBy(() -> BinaryFraming.decode(Buffer.buffer(new byte[] {0, 0})))
             .hasMessageContaining("header's length");
