@@ -91,6 +91,10 @@ class ClusterHttpIT {
             assertThat(detail.getJsonObject("counts").getLong("acked")).isEqualTo(1);
             assertThat(detail.getJsonArray("partyList").stream().map(JsonObject.class::cast)
                 .filter(p -> p.getString("kind").equals("worker")).map(p -> p.getString("node"))).containsExactly("n2");
+            // A member is ready here once its announcement has arrived: within moments of its joining (this JVM
+            // joined last; its announcement was once dropped when it raced the end of JGroups' connect()).
+            await().atMost(Duration.ofSeconds(10)).until(() -> new JsonObject(call(n2, "GET", "/members", null)
+                .body()).getJsonArray("members").stream().allMatch(m -> ((JsonObject) m).getBoolean("ready")));
             JsonObject members = new JsonObject(call(n2, "GET", "/members", null).body());
             assertThat(members.getJsonArray("members")).hasSize(cluster.processes.size() + 1); // and this JVM
             for (Object m : members.getJsonArray("members")) {

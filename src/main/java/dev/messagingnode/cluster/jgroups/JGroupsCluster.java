@@ -62,6 +62,13 @@ public final class JGroupsCluster implements Cluster {
     private final ClusterSettings settings;
     private volatile List<String> members = List.of();
     private volatile boolean joined;
+    /**
+     * Views installed while {@code connect()} has not returned, held back until it has: a handler that reacts to
+     * its first view by broadcasting (the directory announces itself to the members) would otherwise find the
+     * channel not yet joined and its message dropped, and nobody would learn this node's exchanges until they
+     * changed. Guarded by {@code this}, as is the hand-over to {@link #context} (views keep their order).
+     */
+    private List<Runnable> viewsBeforeJoined = new ArrayList<>();
     private final List<Handler<MembershipView>> handlers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Map<String, Address> addresses = Map.of();
     /** When each member entered the view, as this node saw it; a member that leaves and comes back starts again. */
@@ -245,7 +252,11 @@ public final class JGroupsCluster implements Cluster {
                 }
             });
             channel.connect(settings.name());
-            joined = true;
+            synchronized (this) {
+                joined = true;
+                viewsBeforeJoined.forEach(view -> context.runOnContext(v -> view.run()));
+                viewsBeforeJoined = null;
+            }
             LOG.infof("node %s joined cluster '%s' on %s:%d; members %s", settings.nodeName(), settings.name(),
                 settings.bindAddress(), settings.bindPort(), members);
             return null;
@@ -278,7 +289,7 @@ public final class JGroupsCluster implements Cluster {
         now.forEach(m -> since.putIfAbsent(m, at));
         members = List.copyOf(now);
         addresses = Map.copyOf(byName);
-        context.runOnContext(v -> {
+        handOver(() -> {
             Set<String> joinedNow = new LinkedHashSet<>(now);
             joinedNow.removeAll(lastMembers);
             Set<String> left = new LinkedHashSet<>(lastMembers);
@@ -293,6 +304,15 @@ public final class JGroupsCluster implements Cluster {
                 h.handle(change);
             }
         });
+    }
+
+    /** Runs a view's handlers on {@link #context}: at once, or once {@code connect()} has returned. */
+    private synchronized void handOver(Runnable view) {
+        if (viewsBeforeJoined != null) {
+            viewsBeforeJoined.add(view);
+        } else {
+            context.runOnContext(v -> view.run());
+        }
     }
 
     private Protocol[] stack() throws Exception {
