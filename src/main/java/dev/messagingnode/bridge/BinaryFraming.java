@@ -106,7 +106,7 @@ final class BinaryFraming {
      * booleans, objects, arrays and raw bodies, which {@link HeaderWriter} writes itself.
      */
     static Buffer encode(JsonObject frame) {
-        return HeaderWriter.frame(frame.getMap(), new ArrayList<>(2));
+        return HeaderWriter.frame(frame.getMap());
     }
 
     /**

@@ -5,6 +5,7 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +24,14 @@ final class HeaderWriter {
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
     private static final int KEPT_CAPACITY = 16 * 1024;
     private static final ThreadLocal<HeaderWriter> PER_THREAD = ThreadLocal.withInitial(HeaderWriter::new);
 
     private byte[] bytes = new byte[512];
     private int length;
+    private final List<Buffer> segments = new ArrayList<>(4);
 
     private HeaderWriter() {
     }
@@ -36,9 +40,11 @@ final class HeaderWriter {
      * The frame: {@code length u32 | H u32 | H bytes of header | (n u32 | n bytes)*} for the header written from
      * {@code map} and the raw bodies it holds, in one buffer of the exact size.
      */
-    static Buffer frame(Map<String, Object> map, List<Buffer> segments) {
+    static Buffer frame(Map<String, Object> map) {
         HeaderWriter w = PER_THREAD.get();
         w.length = 0;
+        List<Buffer> segments = w.segments;
+        segments.clear();
         try {
             w.object(map, segments);
             int total = 8 + w.length;
@@ -51,6 +57,7 @@ final class HeaderWriter {
             }
             return out;
         } finally {
+            segments.clear(); // no body stays reachable from the thread
             if (w.bytes.length > KEPT_CAPACITY) {
                 PER_THREAD.remove();
             }
@@ -74,13 +81,26 @@ final class HeaderWriter {
         length += b.length;
     }
 
-    /** A number or boolean: its decimal form is ASCII. */
-    private void ascii(String s) {
-        int n = s.length();
-        ensure(n);
-        for (int i = 0; i < n; i++) {
-            bytes[length++] = (byte) s.charAt(i);
+    /** An integer in decimal, written digit by digit from the end (no String on the way). */
+    private void decimal(long v) {
+        if (v == Long.MIN_VALUE) {
+            put(Long.toString(v).getBytes(StandardCharsets.US_ASCII));
+            return;
         }
+        ensure(20);
+        if (v < 0) {
+            bytes[length++] = '-';
+            v = -v;
+        }
+        int digits = 1;
+        for (long rest = v / 10; rest != 0; rest /= 10) {
+            digits++;
+        }
+        for (int at = length + digits - 1; at >= length; at--) {
+            bytes[at] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        length += digits;
     }
 
     private void object(Map<String, Object> map, List<Buffer> segments) {
@@ -96,7 +116,7 @@ final class HeaderWriter {
             Object value = e.getValue();
             if (value instanceof Buffer raw && "message".equals(e.getKey())) {
                 segments.add(raw);
-                ascii(Integer.toString(segments.size() - 1));
+                decimal(segments.size() - 1);
             } else {
                 value(value, segments);
             }
@@ -110,9 +130,14 @@ final class HeaderWriter {
             put(NULL);
         } else if (value instanceof String s) {
             string(s);
-        } else if (value instanceof Integer || value instanceof Long || value instanceof Short
-            || value instanceof Byte || value instanceof Boolean) {
-            ascii(value.toString());
+        } else if (value instanceof Integer i) {
+            decimal(i);
+        } else if (value instanceof Long l) {
+            decimal(l);
+        } else if (value instanceof Boolean b) {
+            put(b ? TRUE : FALSE);
+        } else if (value instanceof Short || value instanceof Byte) {
+            decimal(((Number) value).longValue());
         } else if (value instanceof JsonObject o) {
             object(o.getMap(), segments);
         } else if (value instanceof Map<?, ?> m) {
@@ -138,13 +163,20 @@ final class HeaderWriter {
     }
 
     /** A JSON string: ASCII as it is, escapes where JSON needs them, anything else as UTF-8. */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): each char's low byte, right for ASCII
     private void string(String s) {
         int n = s.length();
         ensure(n + 2);
         bytes[length++] = '"';
-        for (int i = 0; i < n; i++) {
+        int plain = 0;
+        while (plain < n && plainAscii(s.charAt(plain))) {
+            plain++;
+        }
+        s.getBytes(0, plain, bytes, length); // addresses, names and keys are plain ASCII: one copy
+        length += plain;
+        for (int i = plain; i < n; i++) {
             char c = s.charAt(i);
-            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+            if (plainAscii(c)) {
                 ensure(1);
                 bytes[length++] = (byte) c;
             } else if (c == '"' || c == '\\') {
@@ -168,5 +200,10 @@ final class HeaderWriter {
             }
         }
         put((byte) '"');
+    }
+
+    /** A char JSON takes as it is, one byte in UTF-8. */
+    private static boolean plainAscii(char c) {
+        return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
     }
 }

@@ -1,12 +1,9 @@
 package dev.messagingnode.exchange;
 
-import java.util.regex.Pattern;
-
 /** The rule for exchange names: letters, digits, '.', '-', '_'; 1 to 128 characters. */
 public final class ExchangeName {
 
     public static final int MAX_LENGTH = 128;
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_LENGTH + "}");
 
     private ExchangeName() {
     }
@@ -20,11 +17,26 @@ public final class ExchangeName {
             throw new MessagingException(Failure.INVALID,
                 "exchange name is " + name.length() + " characters long; at most " + MAX_LENGTH + " are allowed");
         }
-        if (!VALID.matcher(name).matches()) {
+        if (!allowedChars(name)) {
             throw new MessagingException(Failure.INVALID, "exchange name '" + printable(name)
                 + "' may contain only letters, digits, '.', '-' and '_'");
         }
         return name;
+    }
+
+    /**
+     * Letters, digits, '.', '-', '_' only. A loop, not a regular expression: every publish names its exchange,
+     * and the regex was 2 % of the node's CPU under pub-sub (JFR).
+     */
+    private static boolean allowedChars(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-'
+                || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String printable(String s) {

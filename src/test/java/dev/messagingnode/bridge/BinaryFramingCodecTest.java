@@ -72,6 +72,18 @@ class BinaryFramingCodecTest {
     }
 
     @Test
+    void integersAndBooleansAreWrittenAsJsonHasThem() {
+        JsonObject frame = new JsonObject().put("zero", 0).put("neg", -7).put("big", Long.MAX_VALUE)
+            .put("min", Long.MIN_VALUE).put("intMin", Integer.MIN_VALUE).put("short", (short) -12)
+            .put("byte", (byte) 9).put("yes", true).put("no", false).put("ten", 10L).put("nines", 999_999_999);
+        Buffer bytes = BinaryFraming.encode(frame);
+        String header = bytes.getString(8, 8 + bytes.getInt(4));
+        assertThat(header).isEqualTo("{\"zero\":0,\"neg\":-7,\"big\":9223372036854775807,\"min\":-9223372036854775808,"
+            + "\"intMin\":-2147483648,\"short\":-12,\"byte\":9,\"yes\":true,\"no\":false,\"ten\":10,"
+            + "\"nines\":999999999}");
+    }
+
+    @Test
     void badLayoutsAreRefusedWithTheirReason() {
         assertThatThrownBy(() -> BinaryFraming.decode(Buffer.buffer(new byte[] {0, 0})))
             .hasMessageContaining("header's length");

@@ -30,7 +30,8 @@ class ExchangeNameTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "has space", "slash/name", "star*", "hash#", "ümlaut", "tab\tname"})
+    @ValueSource(strings = {"", "has space", "slash/name", "star*", "hash#", "ümlaut", "tab\tname", "at@", "bracket[",
+        "backtick`", "brace{", "colon:", "comma,", "plus+", "fullwidth\uff21", "nul\u0000"})
     void refusesOtherCharacters(String name) {
         assertThatThrownBy(() -> ExchangeName.validate(name))
             .isInstanceOfSatisfying(MessagingException.class, e -> assertThat(e.failure()).isEqualTo(Failure.INVALID));
