@@ -27,6 +27,15 @@ final class HeaderWriter {
     private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
     private static final int KEPT_CAPACITY = 16 * 1024;
+    /** 10^0 … 10^18: a number v has d digits when 10^(d-1) ≤ v < 10^d. */
+    private static final long[] POWERS_OF_TEN = new long[19];
+
+    static {
+        POWERS_OF_TEN[0] = 1;
+        for (int i = 1; i < POWERS_OF_TEN.length; i++) {
+            POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
+        }
+    }
     private static final ThreadLocal<HeaderWriter> PER_THREAD = ThreadLocal.withInitial(HeaderWriter::new);
 
     private byte[] bytes = new byte[512];
@@ -93,7 +102,7 @@ final class HeaderWriter {
             v = -v;
         }
         int digits = 1;
-        for (long rest = v / 10; rest != 0; rest /= 10) {
+        while (digits < POWERS_OF_TEN.length && v >= POWERS_OF_TEN[digits]) {
             digits++;
         }
         for (int at = length + digits - 1; at >= length; at--) {
