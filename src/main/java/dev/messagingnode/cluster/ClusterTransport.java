@@ -121,7 +121,10 @@ public final class ClusterTransport implements Transport {
             return Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "node " + node + " is gone"));
         }
         long id = correlation.incrementAndGet();
-        Promise<Object> reply = Promise.promise();
+        // Answered on the context that asked, as a request on the local event bus is: the answer arrives on the
+        // inbound context of its sender (or the sweep's, or the view's), and callers keep unsynchronised state on
+        // their own context (a chunked response's queue raced its credit and broke the stream).
+        Promise<Object> reply = ((io.vertx.core.impl.ContextInternal) vertx.getOrCreateContext()).promise();
         pending.put(id, new Pending(node, reply, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1,
             timeoutMs)), address, timeoutMs));
         transmit(node, envelope(REQUEST, id, timeoutMs, local(address), encodeFor(node, frame)));

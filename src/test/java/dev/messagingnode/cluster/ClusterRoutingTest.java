@@ -83,6 +83,31 @@ class ClusterRoutingTest {
         assertThat(tookMs).isBetween(300L, 300L + 10 * ClusterTransport.SWEEP_MS);
     }
 
+    /**
+     * A request to another node is answered on the context that sent it, as a request on the local event bus is:
+     * a chunked response's credit (ChunkedResponse keeps its queue unsynchronised, on its writer's context) was
+     * handled on the cluster's inbound context for that sender, raced the writer, and broke the stream (found under
+     * the two-node chunked bench: an NPE in ChunkedResponse.pump and the requester's connection closed).
+     */
+    @Test
+    void anAnswerFromAnotherNodeIsHandledOnTheContextThatAsked() throws Exception {
+        exchangeNode.vertx.eventBus().<String>consumer("echo-probe", m -> m.reply("echo " + m.body()));
+        exchangeNode.vertx.eventBus().<String>consumer("fail-probe", m -> m.fail(7, "refused"));
+        exchangeNode.vertx.eventBus().<String>consumer("silent-probe", m -> { });
+        dev.messagingnode.exchange.Transport transport = dev.messagingnode.exchange.Transport.of(clientNode.vertx);
+        for (String address : List.of("echo-probe", "fail-probe", "silent-probe")) {
+            for (int i = 0; i < 10; i++) {
+                String body = "hello " + i;
+                io.vertx.core.Context asking = clientNode.vertx.getOrCreateContext(); // a new event-loop context
+                java.util.concurrent.CompletableFuture<Boolean> sameContext = new java.util.concurrent.CompletableFuture<>();
+                asking.runOnContext(v -> transport.request(address + "@" + exchangeNode.name, body, 200)
+                    .onComplete(ar -> sameContext.complete(io.vertx.core.Vertx.currentContext() == asking)));
+                assertThat(sameContext.get(10, TimeUnit.SECONDS)).as("%s #%d answered on the asking context", address,
+                    i).isTrue();
+            }
+        }
+    }
+
     @Test
     void aRequestFromOneNodeReachesAServiceOnAnotherThroughAnExchangeOnAThird() {
         exchange();
