@@ -1,5 +1,6 @@
 package dev.messagingnode.bridge;
 
+import static dev.messagingnode.testing.ExternalCommand.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.messagingnode.process.NodeProcess;
@@ -15,7 +16,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,13 +33,13 @@ class JavaScriptBridgeClientIT {
             Files.copy(Path.of("src", "test", "js", file), dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
         if (!Files.isDirectory(dir.resolve("node_modules/@vertx/eventbus-bridge-client.js"))) {
-            run(dir, Duration.ofMinutes(5), "npm", "install", "--no-audit", "--no-fund", "--loglevel=error");
+            run(dir, Duration.ofMinutes(5), Map.of(), "npm", "install", "--no-audit", "--no-fund", "--loglevel=error");
         }
         try (NodeProcess node = NodeProcess.start("js-client", Map.of())) {
             node.awaitReady(Duration.ofSeconds(60));
             assertThat(http(node, "POST", "/exchanges/demo-jobs/tasks", "held by javascript").statusCode())
                 .isEqualTo(202);
-            String out = run(dir, Duration.ofSeconds(60), "node", "bridge-client.js",
+            String out = run(dir, Duration.ofSeconds(60), Map.of(), "node", "bridge-client.js",
                 "http://127.0.0.1:" + node.httpPort() + "/eventbus", "demo-echo", "demo-events", "demo-jobs");
             assertThat(out).contains("\"step\":\"request\"", "\"failureCode\":4001", "\"step\":\"delivery\"",
                 "\"step\":\"isolation\",\"otherGot\":0", "\"message\":\"held by javascript\"", "{\"ok\":true}");
@@ -58,19 +58,5 @@ class JavaScriptBridgeClientIT {
                 + path)).timeout(Duration.ofSeconds(30)).method(method, body == null
                 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
             HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String run(Path dir, Duration timeout, String... command) throws IOException, InterruptedException {
-        Path log = dir.resolve(command[0] + ".log");
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-            .redirectOutput(log.toFile()).start();
-        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout + ":\n"
-                + Files.readString(log));
-        }
-        String out = Files.readString(log);
-        assertThat(p.exitValue()).as(String.join(" ", command) + ":\n" + out).isZero();
-        return out;
     }
 }

@@ -1,8 +1,8 @@
 package dev.messagingnode.process;
 
+import static dev.messagingnode.testing.ExternalCommand.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -64,22 +64,5 @@ class ManagementPageIT {
                 assertThat(shots.resolve(shot)).isNotEmptyFile();
             }
         }
-    }
-
-    private static String run(Path dir, Duration timeout, Map<String, String> env, String... command)
-        throws IOException, InterruptedException {
-        Path log = dir.resolve(command[0] + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-        builder.environment().putAll(env);
-        Process p = builder.start();
-        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout + ":\n"
-                + Files.readString(log));
-        }
-        String out = Files.readString(log);
-        assertThat(p.exitValue()).as(String.join(" ", command) + ":\n" + out).isZero();
-        return out;
     }
 }
