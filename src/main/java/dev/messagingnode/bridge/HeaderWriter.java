@@ -27,6 +27,7 @@ final class HeaderWriter {
     private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
     private static final int KEPT_CAPACITY = 16 * 1024;
+    private static final ThreadLocal<HeaderWriter> PER_THREAD = ThreadLocal.withInitial(HeaderWriter::new);
     /** 10^0 … 10^18: a number v has d digits when 10^(d-1) ≤ v < 10^d. */
     private static final long[] POWERS_OF_TEN = new long[19];
 
@@ -36,7 +37,6 @@ final class HeaderWriter {
             POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
         }
     }
-    private static final ThreadLocal<HeaderWriter> PER_THREAD = ThreadLocal.withInitial(HeaderWriter::new);
 
     private byte[] bytes = new byte[512];
     private int length;
@@ -52,21 +52,19 @@ final class HeaderWriter {
     static Buffer frame(Map<String, Object> map) {
         HeaderWriter w = PER_THREAD.get();
         w.length = 0;
-        List<Buffer> segments = w.segments;
-        segments.clear();
         try {
-            w.object(map, segments);
+            w.object(map);
             int total = 8 + w.length;
-            for (Buffer s : segments) {
+            for (Buffer s : w.segments) {
                 total += 4 + s.length();
             }
             Buffer out = Buffer.buffer(total).appendInt(total - 4).appendInt(w.length).appendBytes(w.bytes, 0, w.length);
-            for (Buffer s : segments) {
+            for (Buffer s : w.segments) {
                 out.appendInt(s.length()).appendBuffer(s);
             }
             return out;
         } finally {
-            segments.clear(); // no body stays reachable from the thread
+            w.segments.clear(); // empty for the next frame, and no body stays reachable from the thread
             if (w.bytes.length > KEPT_CAPACITY) {
                 PER_THREAD.remove();
             }
@@ -112,7 +110,7 @@ final class HeaderWriter {
         length += digits;
     }
 
-    private void object(Map<String, Object> map, List<Buffer> segments) {
+    private void object(Map<String, Object> map) {
         put((byte) '{');
         boolean first = true;
         for (Map.Entry<String, Object> e : map.entrySet()) {
@@ -127,14 +125,14 @@ final class HeaderWriter {
                 segments.add(raw);
                 decimal(segments.size() - 1);
             } else {
-                value(value, segments);
+                value(value);
             }
         }
         put((byte) '}');
     }
 
     @SuppressWarnings("unchecked")
-    private void value(Object value, List<Buffer> segments) {
+    private void value(Object value) {
         if (value == null) {
             put(NULL);
         } else if (value instanceof String s) {
@@ -148,25 +146,25 @@ final class HeaderWriter {
         } else if (value instanceof Short || value instanceof Byte) {
             decimal(((Number) value).longValue());
         } else if (value instanceof JsonObject o) {
-            object(o.getMap(), segments);
+            object(o.getMap());
         } else if (value instanceof Map<?, ?> m) {
-            object((Map<String, Object>) m, segments);
+            object((Map<String, Object>) m);
         } else if (value instanceof JsonArray a) {
-            array(a.getList(), segments);
+            array(a.getList());
         } else if (value instanceof List<?> l) {
-            array((List<Object>) l, segments);
+            array((List<Object>) l);
         } else {
             put(Json.encode(value).getBytes(StandardCharsets.UTF_8)); // doubles (Jackson's form), enums, a stray Buffer
         }
     }
 
-    private void array(List<Object> list, List<Buffer> segments) {
+    private void array(List<Object> list) {
         put((byte) '[');
         for (int i = 0; i < list.size(); i++) {
             if (i > 0) {
                 put((byte) ',');
             }
-            value(list.get(i), segments);
+            value(list.get(i));
         }
         put((byte) ']');
     }

@@ -254,8 +254,9 @@ public final class JGroupsCluster implements Cluster {
             channel.connect(settings.name());
             synchronized (this) {
                 joined = true;
-                viewsBeforeJoined.forEach(view -> context.runOnContext(v -> view.run()));
+                List<Runnable> held = viewsBeforeJoined;
                 viewsBeforeJoined = null;
+                held.forEach(this::handOver);
             }
             LOG.infof("node %s joined cluster '%s' on %s:%d; members %s", settings.nodeName(), settings.name(),
                 settings.bindAddress(), settings.bindPort(), members);
