@@ -30,7 +30,7 @@ final class RemoteClientWorkloads {
     void rpc(String exchange, int services, int clientCount, int inFlight, int size) throws Exception {
         for (int s = 0; s < services; s++) {
             RemoteClient service = connect();
-            service.serve(exchange, Math.min(1000, clientCount * inFlight), w -> w.reply(w.message()))
+            service.serve(exchange, Math.min(1000, clientCount * inFlight), w -> w.replyAndForget(w.message()))
                 .attached().get(30, TimeUnit.SECONDS);
         }
         byte[] payload = "x".repeat(size).getBytes(StandardCharsets.UTF_8);
