@@ -145,6 +145,55 @@ class WireCodecTest {
         assertThatThrownBy(() -> codec.decode(trailing)).hasMessageContaining("trailing");
     }
 
+    /**
+     * A value whose every component differs from the others of its record (strings and maps name their component,
+     * numbers count them), so that a codec that writes or reads two components in each other's place is caught.
+     */
+    static Object distinctSample(Class<?> type) throws Exception {
+        RecordComponent[] components = type.getRecordComponents();
+        Class<?>[] types = new Class<?>[components.length];
+        Object[] args = new Object[components.length];
+        for (int i = 0; i < components.length; i++) {
+            types[i] = components[i].getType();
+            args[i] = distinctValue(components[i].getGenericType(), components[i].getName(), i);
+        }
+        Constructor<?> c = type.getDeclaredConstructor(types);
+        c.setAccessible(true);
+        return c.newInstance(args);
+    }
+
+    private static Object distinctValue(Type type, String name, int index) throws Exception {
+        Class<?> raw = type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
+        if (raw == String.class) {
+            return name + "-é";
+        } else if (raw == int.class) {
+            return 7 + index;
+        } else if (raw == long.class) {
+            return (1L << 40) + index;
+        } else if (raw == boolean.class) {
+            return index % 2 == 0;
+        } else if (raw.isEnum()) {
+            Object[] constants = raw.getEnumConstants();
+            return constants[(constants.length - 1 + index) % constants.length];
+        } else if (raw == Buffer.class) {
+            return Buffer.buffer(new byte[] {0, 1, 2, (byte) 255, (byte) index});
+        } else if (raw == Duration.class) {
+            return Duration.ofMillis(1500 + index);
+        } else if (raw == JsonObject.class) {
+            return new JsonObject().put(name, 3 + index);
+        } else if (Map.class.isAssignableFrom(raw)) {
+            return Map.of(name + "-k", name + "-v");
+        } else if (List.class.isAssignableFrom(raw)) {
+            Type element = ((ParameterizedType) type).getActualTypeArguments()[0];
+            return List.of(distinctValue(element, name + "0", index), distinctValue(element, name + "1", index + 1));
+        } else if (Set.class.isAssignableFrom(raw)) {
+            return Set.of(distinctValue(((ParameterizedType) type).getActualTypeArguments()[0], name, index));
+        } else if (raw.isRecord()) {
+            return distinctSample(raw);
+        }
+        return name;
+    }
+
     /** A value of every component filled in, so that each one is really written and read. */
     private static Object sample(Class<?> type) throws Exception {
         RecordComponent[] components = type.getRecordComponents();
