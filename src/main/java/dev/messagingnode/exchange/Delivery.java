@@ -12,6 +12,10 @@ import io.vertx.core.buffer.Buffer;
  * @param from     the address of the exchange (on the node) that delivered it, where credit and acks go back
  */
 public record Delivery(Envelope envelope, String key, long dropped, String from) {
+    /** Its wire form between nodes: add components only at the end (see {@link FrameCodec}). */
+    public static final FrameCodec<Delivery> CODEC = FrameCodec.of(Delivery.class,
+        (f, out) -> out.record(f.envelope(), Envelope.CODEC).string(f.key()).int64(f.dropped()).string(f.from()),
+        in -> new Delivery(in.record(Envelope.CODEC), in.string(), in.int64(), in.string()));
 
     public Buffer message() {
         return envelope.message();

@@ -7,4 +7,8 @@ package dev.messagingnode.exchange;
  * before this frame answers it with a failure, which blanks only that node's figures.
  */
 public record DetailFrame(String exchange) {
+    /** Its wire form between nodes: add components only at the end (see {@link FrameCodec}). */
+    public static final FrameCodec<DetailFrame> CODEC = FrameCodec.of(DetailFrame.class,
+        (f, out) -> out.string(f.exchange()),
+        in -> new DetailFrame(in.string()));
 }

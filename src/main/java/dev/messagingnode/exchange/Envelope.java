@@ -9,6 +9,10 @@ import java.util.Map;
  * changed once sent, since the local event bus passes it by reference.
  */
 public record Envelope(String exchange, String tag, Buffer message, Map<String, String> headers) {
+    /** Its wire form between nodes: add components only at the end (see {@link FrameCodec}). */
+    public static final FrameCodec<Envelope> CODEC = FrameCodec.of(Envelope.class,
+        (f, out) -> out.string(f.exchange()).string(f.tag()).bytes(f.message()).strings(f.headers()),
+        in -> new Envelope(in.string(), in.string(), in.bytes(), in.strings()));
 
     public Envelope {
         message = message == null ? Buffer.buffer() : message;

@@ -9,6 +9,10 @@ import java.util.TreeMap;
  * is a no-op, with another one a {@link Failure#CONFLICT}.
  */
 public record ExchangeDefinition(String name, String pattern, Map<String, String> options) {
+    /** Its wire form between nodes: add components only at the end (see {@link FrameCodec}). */
+    public static final FrameCodec<ExchangeDefinition> CODEC = FrameCodec.of(ExchangeDefinition.class,
+        (f, out) -> out.string(f.name()).string(f.pattern()).strings(f.options()),
+        in -> new ExchangeDefinition(in.string(), in.string(), in.strings()));
 
     public ExchangeDefinition {
         options = options == null ? Map.of() : Map.copyOf(new TreeMap<>(options));

@@ -2,6 +2,10 @@ package dev.messagingnode.exchange;
 
 /** Tells parties that an exchange came up or went down. */
 public record ExchangeNotice(String exchange, Kind kind, String reason) {
+    /** Its wire form between nodes: add components only at the end (see {@link FrameCodec}). */
+    public static final FrameCodec<ExchangeNotice> CODEC = FrameCodec.of(ExchangeNotice.class,
+        (f, out) -> out.string(f.exchange()).name(f.kind()).string(f.reason()),
+        in -> new ExchangeNotice(in.string(), in.name(Kind.class), in.string()));
 
     public enum Kind {
         /** The exchange started: waiting parties register. */

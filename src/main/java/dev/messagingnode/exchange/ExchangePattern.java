@@ -34,8 +34,8 @@ public interface ExchangePattern {
     default void installNode(io.vertx.core.Vertx vertx) {
     }
 
-    /** The frames of this pattern that may cross between nodes (see {@link WireCodec}). */
-    default java.util.List<Class<?>> wireTypes() {
+    /** The codecs of this pattern's frames that may cross between nodes (see {@link WireCodec}). */
+    default java.util.List<FrameCodec<?>> wireCodecs() {
         return java.util.List.of();
     }
 

@@ -6,10 +6,10 @@ import io.vertx.core.Vertx;
 public final class Frames {
 
     /** The frames of the exchange model that may cross between nodes. */
-    public static final java.util.List<Class<?>> WIRE_TYPES = java.util.List.of(RegisterFrame.class,
-        UnregisterFrame.class, PingFrame.class, ExchangeNotice.class, CreditFrame.class, Delivery.class,
-        DeadLetterFrame.class, AdminFrame.Create.class, AdminFrame.Delete.class, AdminFrame.List.class,
-        AdminFrame.Listing.class, InfoFrame.class, ExchangeInfo.class, DetailFrame.class);
+    public static final java.util.List<FrameCodec<?>> WIRE_CODECS = java.util.List.of(RegisterFrame.CODEC,
+        UnregisterFrame.CODEC, PingFrame.CODEC, ExchangeNotice.CODEC, CreditFrame.CODEC, Delivery.CODEC,
+        DeadLetterFrame.CODEC, AdminFrame.Create.CODEC, AdminFrame.Delete.CODEC, AdminFrame.List.CODEC,
+        AdminFrame.Listing.CODEC, InfoFrame.CODEC, ExchangeInfo.CODEC, DetailFrame.CODEC);
 
     private Frames() {
     }

@@ -27,9 +27,9 @@ public final class Patterns {
 
     /** The codec for every frame that may cross between nodes: the model's and every pattern's. */
     public WireCodec wireCodec() {
-        java.util.List<Class<?>> types = new java.util.ArrayList<>(Frames.WIRE_TYPES);
-        byName.values().forEach(p -> types.addAll(p.wireTypes()));
-        return new WireCodec(types);
+        List<FrameCodec<?>> codecs = new java.util.ArrayList<>(Frames.WIRE_CODECS);
+        byName.values().forEach(p -> codecs.addAll(p.wireCodecs()));
+        return new WireCodec(codecs);
     }
 
     /** True when exchanges of that pattern run on one node at a time (see {@link ExchangePattern#singleOwner()}). */

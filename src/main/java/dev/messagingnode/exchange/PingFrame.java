@@ -6,4 +6,8 @@ package dev.messagingnode.exchange;
  * (its verticle was undeployed, its consumer unregistered).
  */
 public record PingFrame(String exchange) {
+    /** Its wire form between nodes: add components only at the end (see {@link FrameCodec}). */
+    public static final FrameCodec<PingFrame> CODEC = FrameCodec.of(PingFrame.class,
+        (f, out) -> out.string(f.exchange()),
+        in -> new PingFrame(in.string()));
 }

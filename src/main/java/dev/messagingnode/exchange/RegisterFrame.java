@@ -8,4 +8,8 @@ import io.vertx.core.json.JsonObject;
  * limit). The exchange sends work and notices to {@code address}.
  */
 public record RegisterFrame(String partyId, String address, String role, JsonObject params) {
+    /** Its wire form between nodes: add components only at the end (see {@link FrameCodec}). */
+    public static final FrameCodec<RegisterFrame> CODEC = FrameCodec.of(RegisterFrame.class,
+        (f, out) -> out.string(f.partyId()).string(f.address()).string(f.role()).json(f.params()),
+        in -> new RegisterFrame(in.string(), in.string(), in.string(), in.json()));
 }

@@ -21,8 +21,8 @@ public final class PubSubPattern implements ExchangePattern {
     }
 
     @Override
-    public java.util.List<Class<?>> wireTypes() {
-        return java.util.List.of(PublishFrame.class, FanOutFrame.class);
+    public java.util.List<dev.messagingnode.exchange.FrameCodec<?>> wireCodecs() {
+        return java.util.List.of(PublishFrame.CODEC, FanOutFrame.CODEC);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.messagingnode.rpc;
 
+import dev.messagingnode.exchange.FrameCodec;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -20,6 +21,12 @@ import io.vertx.core.buffer.Buffer;
  */
 public record ChunkFrame(long requestId, Kind kind, long seq, int window, long idleTimeoutMs, Buffer data,
                          String detail) {
+    /** Its wire form between nodes: add components only at the end (see {@link FrameCodec}). */
+    public static final FrameCodec<ChunkFrame> CODEC = FrameCodec.of(ChunkFrame.class,
+        (f, out) -> out.int64(f.requestId()).name(f.kind()).int64(f.seq()).int32(f.window()).int64(f.idleTimeoutMs())
+            .bytes(f.data()).string(f.detail()),
+        in -> new ChunkFrame(in.int64(), in.name(Kind.class), in.int64(), in.int32(), in.int64(), in.bytes(),
+            in.string()));
 
     public enum Kind { DATA, END, ERROR }
 }

@@ -2,6 +2,7 @@ package dev.messagingnode.rpc;
 
 import dev.messagingnode.exchange.Envelope;
 import dev.messagingnode.exchange.Failure;
+import dev.messagingnode.exchange.FrameCodec;
 
 /**
  * An answer for the client: a message, the start of a chunked stream, a question that opens (or continues) a
@@ -13,6 +14,12 @@ import dev.messagingnode.exchange.Failure;
  */
 public record ReplyFrame(long requestId, Kind kind, Envelope envelope, String address, long answerTimeoutMs,
                          Failure failure, String detail) {
+    /** Its wire form between nodes: add components only at the end (see {@link FrameCodec}). */
+    public static final FrameCodec<ReplyFrame> CODEC = FrameCodec.of(ReplyFrame.class,
+        (f, out) -> out.int64(f.requestId()).name(f.kind()).record(f.envelope(), Envelope.CODEC).string(f.address())
+            .int64(f.answerTimeoutMs()).name(f.failure()).string(f.detail()),
+        in -> new ReplyFrame(in.int64(), in.name(Kind.class), in.record(Envelope.CODEC), in.string(), in.int64(),
+            in.name(Failure.class), in.string()));
 
     public enum Kind { MESSAGE, STREAM, QUESTION, END, FAILURE }
 

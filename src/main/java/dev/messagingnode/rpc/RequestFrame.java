@@ -1,6 +1,7 @@
 package dev.messagingnode.rpc;
 
 import dev.messagingnode.exchange.Envelope;
+import dev.messagingnode.exchange.FrameCodec;
 
 /**
  * A request on its way from a client to the exchange, and from the exchange to one service.
@@ -11,6 +12,12 @@ import dev.messagingnode.exchange.Envelope;
  * @param options   the exchange's options, filled in by the exchange for the service (null from the client)
  */
 public record RequestFrame(long requestId, String inbox, Envelope envelope, long timeoutMs, RpcOptions options) {
+    /** Its wire form between nodes: add components only at the end (see {@link FrameCodec}). */
+    public static final FrameCodec<RequestFrame> CODEC = FrameCodec.of(RequestFrame.class,
+        (f, out) -> out.int64(f.requestId()).string(f.inbox()).record(f.envelope(), Envelope.CODEC)
+            .int64(f.timeoutMs()).record(f.options(), RpcOptions.CODEC),
+        in -> new RequestFrame(in.int64(), in.string(), in.record(Envelope.CODEC), in.int64(),
+            in.record(RpcOptions.CODEC)));
 
     RequestFrame forService(RpcOptions exchangeOptions) {
         return new RequestFrame(requestId, inbox, envelope, timeoutMs, exchangeOptions);

@@ -21,8 +21,8 @@ public final class RequestResponsePattern implements ExchangePattern {
     }
 
     @Override
-    public java.util.List<Class<?>> wireTypes() {
-        return java.util.List.of(RequestFrame.class, ReplyFrame.class, ChunkFrame.class, AnswerFrame.class);
+    public java.util.List<dev.messagingnode.exchange.FrameCodec<?>> wireCodecs() {
+        return java.util.List.of(RequestFrame.CODEC, ReplyFrame.CODEC, ChunkFrame.CODEC, AnswerFrame.CODEC);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.messagingnode.rpc;
 
 import dev.messagingnode.exchange.ExchangeDefinition;
 import dev.messagingnode.exchange.ExchangeOptions;
+import dev.messagingnode.exchange.FrameCodec;
 import java.time.Duration;
 
 /**
@@ -29,6 +30,13 @@ public record RpcOptions(
     Duration streamIdleTimeout,
     Duration answerTimeout,
     Duration partyCheckInterval) {
+    /** Its wire form between nodes: add components only at the end (see {@link FrameCodec}). */
+    public static final FrameCodec<RpcOptions> CODEC = FrameCodec.of(RpcOptions.class,
+        (f, out) -> out.duration(f.requestTimeout()).int32(f.maxInFlight()).int32(f.maxMessageBytes())
+            .int32(f.chunkWindow()).int32(f.maxChunkBytes()).duration(f.streamIdleTimeout())
+            .duration(f.answerTimeout()).duration(f.partyCheckInterval()),
+        in -> new RpcOptions(in.duration(), in.int32(), in.int32(), in.int32(), in.int32(), in.duration(),
+            in.duration(), in.duration()));
 
     public static final String REQUEST_TIMEOUT = "request-timeout";
     public static final String MAX_IN_FLIGHT = "max-in-flight";

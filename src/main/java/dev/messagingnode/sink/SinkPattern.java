@@ -43,8 +43,9 @@ public final class SinkPattern implements ExchangePattern {
     }
 
     @Override
-    public java.util.List<Class<?>> wireTypes() {
-        return java.util.List.of(SinkFrames.Send.class, SinkFrames.Batch.class, SinkFrames.Ack.class, SinkFrames.Activated.class);
+    public java.util.List<dev.messagingnode.exchange.FrameCodec<?>> wireCodecs() {
+        return java.util.List.of(SinkFrames.Send.CODEC, SinkFrames.Batch.CODEC, SinkFrames.Ack.CODEC,
+            SinkFrames.Activated.CODEC);
     }
 
     @Override

@@ -49,8 +49,8 @@ public final class TasksPattern implements ExchangePattern {
     }
 
     @Override
-    public java.util.List<Class<?>> wireTypes() {
-        return java.util.List.of(TaskFrames.Enqueue.class, TaskFrames.Delivery.class, TaskFrames.Settle.class);
+    public java.util.List<dev.messagingnode.exchange.FrameCodec<?>> wireCodecs() {
+        return java.util.List.of(TaskFrames.Enqueue.CODEC, TaskFrames.Delivery.CODEC, TaskFrames.Settle.CODEC);
     }
 
     @Override
