@@ -202,15 +202,13 @@ final class BridgeApi {
         String pattern = text(b, "pattern");
         String replyTo = replyTo(c, b, true);
         long[] edgeDropped = {0};
-        Subscription[] self = new Subscription[1];
+        SubscriptionFrames[] frames = new SubscriptionFrames[1];
         Subscription subscription = client.subscribe(exchange, pattern, optionalText(b, "tag"), d -> c.execute(() -> {
-            JsonObject delivery = MessageJson.rawEnvelope(d.envelope()).put("subscription", self[0].id())
-                .put("key", d.key()).put("dropped", d.dropped() + edgeDropped[0]);
-            if (!c.deliver(replyTo, delivery)) {
+            if (!c.deliver(frames[0], d, d.dropped() + edgeDropped[0])) {
                 edgeDropped[0]++;
             }
         }));
-        self[0] = subscription;
+        frames[0] = new SubscriptionFrames(replyTo, subscription.id());
         c.opened("subscription:" + subscription.id(), () -> {
             subscription.unregister();
             client.forget(subscription);

@@ -190,18 +190,22 @@ final class BridgeConnection {
     }
 
     /**
-     * A subscription delivery: written, or dropped (false) while the write queue is full or others wait before it,
-     * or when the client no longer listens on {@code address}.
+     * A subscription delivery, in the frame {@code frames} writes: written, or dropped (false) while the write queue
+     * is full or others wait before it, or when the client no longer listens on the subscription's address.
      */
-    boolean deliver(String address, JsonObject body) {
-        if (closed || !addresses.contains(address)) {
+    boolean deliver(SubscriptionFrames frames, dev.messagingnode.exchange.Delivery d, long dropped) {
+        if (closed || !addresses.contains(frames.address())) {
             return false;
         }
         if (!heldBack.isEmpty() || transport.writeQueueFull()) {
             markFull();
             return false;
         }
-        write(pushFrame(address, body));
+        if (transport.binary()) {
+            transport.writeEncoded(frames.binary(transport.messageType(), d, dropped));
+        } else {
+            write(pushFrame(frames.address(), frames.body(d, dropped)));
+        }
         return true;
     }
 

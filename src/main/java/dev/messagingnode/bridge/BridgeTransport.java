@@ -36,6 +36,11 @@ abstract class BridgeTransport {
 
     abstract void write(JsonObject frame);
 
+    /** A frame already encoded in the binary framing (its length first); only once {@link #speakBinary} was called. */
+    void writeEncoded(Buffer frame) {
+        throw new IllegalStateException("only a TCP connection speaks the binary framing");
+    }
+
     abstract void close();
 
     abstract String remote();
@@ -85,6 +90,11 @@ abstract class BridgeTransport {
             @Override
             boolean binary() {
                 return binary;
+            }
+
+            @Override
+            void writeEncoded(Buffer frame) {
+                socket.write(frame);
             }
 
             @Override

@@ -1,5 +1,6 @@
 package dev.messagingnode.bridge;
 
+import dev.messagingnode.exchange.Envelope;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -27,6 +28,7 @@ final class HeaderWriter {
     private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
     private static final int KEPT_CAPACITY = 16 * 1024;
+    private static final String MESSAGE = "message";
     private static final ThreadLocal<HeaderWriter> PER_THREAD = ThreadLocal.withInitial(HeaderWriter::new);
     /** 10^0 … 10^18: a number v has d digits when 10^(d-1) ≤ v < 10^d. */
     private static final long[] POWERS_OF_TEN = new long[19];
@@ -54,21 +56,104 @@ final class HeaderWriter {
         w.length = 0;
         try {
             w.object(map);
-            int total = 8 + w.length;
-            for (Buffer s : w.segments) {
-                total += 4 + s.length();
-            }
-            Buffer out = Buffer.buffer(total).appendInt(total - 4).appendInt(w.length).appendBytes(w.bytes, 0, w.length);
-            for (Buffer s : w.segments) {
-                out.appendInt(s.length()).appendBuffer(s);
-            }
-            return out;
+            return w.finish();
         } finally {
-            w.segments.clear(); // empty for the next frame, and no body stays reachable from the thread
-            if (w.bytes.length > KEPT_CAPACITY) {
-                PER_THREAD.remove();
-            }
+            w.done();
         }
+    }
+
+    /**
+     * The start of a push frame's header up to its body's first member, {@code {"type":…,"address":…,"send":true,
+     * "body":{"subscription":…,} for the members that never change from one delivery of a subscription to the next:
+     * written once per subscription, so a delivery writes only its own members ({@link #delivery}).
+     */
+    static byte[] pushPrefix(String type, String address, String subscription) {
+        HeaderWriter w = new HeaderWriter();
+        w.put((byte) '{');
+        w.member("type").string(type);
+        w.put((byte) ',');
+        w.member("address").string(address);
+        w.put((byte) ',');
+        w.member("send").put(TRUE);
+        w.put((byte) ',');
+        w.member("body").put((byte) '{');
+        w.member("subscription").string(subscription);
+        w.put((byte) ',');
+        return Arrays.copyOf(w.bytes, w.length);
+    }
+
+    /**
+     * A subscription delivery's frame: {@code prefix} ({@link #pushPrefix}), then the envelope's members, the key and
+     * the drop count, the body as segment 0. The same header, member for member, as the delivery's JSON frame.
+     */
+    static Buffer delivery(byte[] prefix, Envelope envelope, String key, long dropped) {
+        HeaderWriter w = PER_THREAD.get();
+        w.length = 0;
+        try {
+            w.put(prefix);
+            w.member("exchange").string(envelope.exchange());
+            if (envelope.tag() != null) {
+                w.put((byte) ',');
+                w.member("tag").string(envelope.tag());
+            }
+            if (!envelope.headers().isEmpty()) {
+                w.put((byte) ',');
+                w.member("headers").strings(envelope.headers());
+            }
+            w.put((byte) ',');
+            w.member("key").value(key);
+            w.put((byte) ',');
+            w.member("dropped").decimal(dropped);
+            w.put((byte) ',');
+            w.member(MESSAGE);
+            w.segments.add(envelope.message());
+            w.decimal(0);
+            w.put((byte) '}');
+            w.put((byte) '}');
+            return w.finish();
+        } finally {
+            w.done();
+        }
+    }
+
+    /** The frame around the header written so far and its segments, in one buffer of the exact size. */
+    private Buffer finish() {
+        int total = 8 + length;
+        for (Buffer s : segments) {
+            total += 4 + s.length();
+        }
+        Buffer out = Buffer.buffer(total).appendInt(total - 4).appendInt(length).appendBytes(bytes, 0, length);
+        for (Buffer s : segments) {
+            out.appendInt(s.length()).appendBuffer(s);
+        }
+        return out;
+    }
+
+    private void done() {
+        segments.clear(); // empty for the next frame, and no body stays reachable from the thread
+        if (bytes.length > KEPT_CAPACITY) {
+            PER_THREAD.remove();
+        }
+    }
+
+    /** A member's name and its colon. */
+    private HeaderWriter member(String name) {
+        string(name);
+        put((byte) ':');
+        return this;
+    }
+
+    private void strings(Map<String, String> map) {
+        put((byte) '{');
+        boolean first = true;
+        for (Map.Entry<String, String> e : map.entrySet()) {
+            if (!first) {
+                put((byte) ',');
+            }
+            first = false;
+            member(e.getKey()).string(e.getValue());
+        }
+        put((byte) '}');
     }
 
     private void ensure(int more) {
@@ -121,7 +206,7 @@ final class HeaderWriter {
             string(e.getKey());
             put((byte) ':');
             Object value = e.getValue();
-            if (value instanceof Buffer raw && "message".equals(e.getKey())) {
+            if (value instanceof Buffer raw && MESSAGE.equals(e.getKey())) {
                 segments.add(raw);
                 decimal(segments.size() - 1);
             } else {

@@ -5,10 +5,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +15,7 @@ import java.util.Map;
  * version}, then frames of {@code length u32 | H u32 | H bytes of JSON header | (n u32 | n raw bytes)*}, where a
  * header member {@code "message": i} stands for segment {@code i} (the node writes them at {@code body.message} and
  * {@code body.messages[k].message}). A {@code byte[]} under {@code message} in a frame
- * given to {@link #write} becomes a segment; {@link #read} puts each segment back as a {@code byte[]}.
+ * given to {@link #write} becomes a segment (at any depth); {@link #read} puts each segment back as a {@code byte[]}.
  */
 final class BinaryFrames {
 
@@ -42,24 +40,25 @@ final class BinaryFrames {
         return answer[3] & 0xff;
     }
 
-    static void write(Map<String, Object> frame, DataOutputStream out) throws IOException {
-        List<byte[]> segments = new ArrayList<>(1);
-        Object header = extract(frame, segments);
-        byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
-        long length = 4L + json.length;
-        for (byte[] s : segments) {
+    /** Writes {@code frame} with {@code header}, a writer the caller keeps for its frames (one at a time). */
+    static void write(Map<String, Object> frame, DataOutputStream out, Json.Writer header) throws IOException {
+        header.reset();
+        header.value(frame);
+        long length = 4L + header.length();
+        for (byte[] s : header.segments) {
             length += 4L + s.length;
         }
         if (length > Integer.MAX_VALUE) {
             throw new IOException("a frame of " + length + " bytes is too long");
         }
         out.writeInt((int) length);
-        out.writeInt(json.length);
-        out.write(json);
-        for (byte[] s : segments) {
+        out.writeInt(header.length());
+        out.write(header.bytes(), 0, header.length());
+        for (byte[] s : header.segments) {
             out.writeInt(s.length);
             out.write(s);
         }
+        header.reset(); // no body stays reachable from the writer
     }
 
     /** The next frame, at most {@code maxFrameBytes} long (a longer one is an IOException: the node is not one). */
@@ -76,7 +75,7 @@ final class BinaryFrames {
         if (h <= 0 || h > length - 4) {
             throw new IOException("a header of " + h + " bytes in a frame of " + length);
         }
-        Map<String, Object> header = Json.parseObject(new String(bytes, 4, h, StandardCharsets.UTF_8));
+        Map<String, Object> header = Json.parseObject(bytes, 4, 4 + h);
         List<byte[]> segments = new ArrayList<>();
         frame.position(4 + h);
         while (frame.remaining() >= 4) {
@@ -90,28 +89,6 @@ final class BinaryFrames {
         }
         resolve(header, segments);
         return header;
-    }
-
-    private static Object extract(Object value, List<byte[]> segments) {
-        if (value instanceof Map<?, ?> map) {
-            Map<String, Object> copy = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                Object v = e.getValue();
-                if (MESSAGE.equals(e.getKey()) && v instanceof byte[] raw) {
-                    segments.add(raw);
-                    copy.put(MESSAGE, segments.size() - 1);
-                } else {
-                    copy.put(String.valueOf(e.getKey()), extract(v, segments));
-                }
-            }
-            return copy;
-        }
-        if (value instanceof List<?> list) {
-            List<Object> copy = new ArrayList<>(list.size());
-            list.forEach(element -> copy.add(extract(element, segments)));
-            return copy;
-        }
-        return value;
     }
 
     /**
@@ -147,7 +124,7 @@ final class BinaryFrames {
     static byte[] bytes(Map<String, Object> frame) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            write(frame, new DataOutputStream(out));
+            write(frame, new DataOutputStream(out), new Json.Writer());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

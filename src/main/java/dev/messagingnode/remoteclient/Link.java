@@ -42,6 +42,8 @@ final class Link {
     private final int maxFrameBytes;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
+    /** The header writer of the frames this link sends, used by whoever holds {@link #writing}. */
+    private final Json.Writer header = new Json.Writer();
 
     private Link(Socket socket, int writeQueue, int maxFrameBytes, Listener listener) throws IOException {
         this.socket = socket;
@@ -129,7 +131,7 @@ final class Link {
                 batch = batch == null ? new ArrayList<>() : batch;
                 writes.drainTo(batch);
                 for (Map<String, Object> frame : batch) {
-                    BinaryFrames.write(frame, out);
+                    BinaryFrames.write(frame, out, header);
                 }
                 batch.clear();
                 out.flush();

@@ -40,6 +40,32 @@ class BinaryFramingCodecTest {
         assertThat(b.getJsonArray("list").getList()).containsExactly("a", 2, false);
     }
 
+    /**
+     * A subscription delivery written from its subscription's prefix reads back as the very frame the JSON framings
+     * send for it (the same members and values), with or without a tag, headers and key.
+     */
+    @Test
+    void aSubscriptionDeliveryFromItsPrefixIsTheSameFrameAsItsTree() {
+        SubscriptionFrames frames = new SubscriptionFrames("messaging.client." + TRICKY, "sub-" + TRICKY);
+        Buffer body = Buffer.buffer(new byte[] {1, (byte) 0xFF, 0});
+        for (dev.messagingnode.exchange.Envelope envelope : new dev.messagingnode.exchange.Envelope[] {
+            new dev.messagingnode.exchange.Envelope("ev", null, body, java.util.Map.of()),
+            new dev.messagingnode.exchange.Envelope("ev-" + TRICKY, "tag-" + TRICKY, body,
+                java.util.Map.of("k", TRICKY, TRICKY, "v"))}) {
+            for (String key : new String[] {"a.b", null, TRICKY}) {
+                dev.messagingnode.exchange.Delivery d = new dev.messagingnode.exchange.Delivery(envelope, key, 3, "x");
+                Buffer written = frames.binary("message", d, Long.MAX_VALUE - 1);
+                Buffer fromTree = BinaryFraming.encode(new JsonObject().put("type", "message")
+                    .put("address", frames.address()).put("send", true).put("body", frames.body(d, Long.MAX_VALUE - 1)));
+                assertThat(written.getInt(0)).isEqualTo(written.length() - 4);
+                JsonObject read = BinaryFraming.decode(written.getBuffer(4, written.length()));
+                JsonObject expected = BinaryFraming.decode(fromTree.getBuffer(4, fromTree.length()));
+                assertThat(MessageJson.textify(read)).isEqualTo(MessageJson.textify(expected));
+                assertThat(MessageJson.message(read.getJsonObject("body")).getBytes()).containsExactly(1, 0xFF, 0);
+            }
+        }
+    }
+
     @Test
     void aSinkBatchCarriesOneSegmentPerMessage() {
         JsonObject frame = new JsonObject().put("body", new JsonObject().put("messages", new JsonArray()

@@ -30,6 +30,18 @@ class JsonTest {
     }
 
     @Test
+    void readsStringsAndNumbersFromTheirBytes() {
+        Map<String, Object> frame = Json.parseObject("{\"a\":\"plain\",\"b\":\"é 漢字 😀\",\"c\":\"x\\u00e9\\n\\\"y\\\\\","
+            + "\"d\":-123456789012345678,\"e\":1234567890123456789,\"f\":-0,\"g\":[\"\\ud83d\\ude00\"], "
+            + "\"type\" : \"message\"\n}");
+        assertThat(frame).containsEntry("a", "plain").containsEntry("b", "é 漢字 😀").containsEntry("c", "xé\n\"y\\")
+            .containsEntry("d", -123456789012345678L).containsEntry("e", 1234567890123456789L).containsEntry("f", 0L)
+            .containsEntry("g", List.of("😀")).containsEntry("type", "message");
+        byte[] framed = ("xx{\"key\":\"k\"}yy").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(Json.parseObject(framed, 2, framed.length - 2)).isEqualTo(Map.of("key", "k"));
+    }
+
+    @Test
     void refusesWhatIsNotOneObject() {
         assertThatThrownBy(() -> Json.parseObject("[1]")).hasMessageContaining("not one JSON object");
         assertThatThrownBy(() -> Json.parseObject("{\"type\":\"message\"")).hasMessageContaining("expected '}'");
@@ -37,5 +49,9 @@ class JsonTest {
         assertThatThrownBy(() -> Json.parseObject("{\"a\":1} x")).hasMessageContaining("not one JSON object");
         assertThatThrownBy(() -> Json.parseObject("{\"a\":" + "[".repeat(40) + "]".repeat(40) + "}"))
             .hasMessageContaining("deeper than");
+        assertThatThrownBy(() -> Json.parseObject("{\"a\":1-2}")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Json.parseObject("{\"a\":tru}")).hasMessageContaining("unexpected JSON");
+        assertThatThrownBy(() -> Json.parseObject("{\"a\":\"x\\u00\"}")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Json.parseObject("{\"a\":\"x\\q\"}")).hasMessageContaining("bad escape");
     }
 }
