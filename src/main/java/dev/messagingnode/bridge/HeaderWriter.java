@@ -29,6 +29,14 @@ final class HeaderWriter {
     private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
     private static final int KEPT_CAPACITY = 16 * 1024;
     private static final String MESSAGE = "message";
+    /** A delivery's member names with their punctuation, written as they are ({@link #delivery}). */
+    private static final byte[] EXCHANGE_MEMBER = ascii("\"exchange\":");
+    private static final byte[] TAG_MEMBER = ascii(",\"tag\":");
+    private static final byte[] HEADERS_MEMBER = ascii(",\"headers\":");
+    private static final byte[] KEY_MEMBER = ascii(",\"key\":");
+    private static final byte[] DROPPED_MEMBER = ascii(",\"dropped\":");
+    /** The body as segment 0, the end of the body and of the frame. */
+    private static final byte[] FIRST_SEGMENT_AND_END = ascii(",\"message\":0}}");
     private static final ThreadLocal<HeaderWriter> PER_THREAD = ThreadLocal.withInitial(HeaderWriter::new);
     /** 10^0 … 10^18: a number v has d digits when 10^(d-1) ≤ v < 10^d. */
     private static final long[] POWERS_OF_TEN = new long[19];
@@ -45,6 +53,10 @@ final class HeaderWriter {
     private final List<Buffer> segments = new ArrayList<>(4);
 
     private HeaderWriter() {
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     /**
@@ -91,25 +103,22 @@ final class HeaderWriter {
         w.length = 0;
         try {
             w.put(prefix);
-            w.member("exchange").string(envelope.exchange());
+            w.put(EXCHANGE_MEMBER);
+            w.string(envelope.exchange());
             if (envelope.tag() != null) {
-                w.put((byte) ',');
-                w.member("tag").string(envelope.tag());
+                w.put(TAG_MEMBER);
+                w.string(envelope.tag());
             }
             if (!envelope.headers().isEmpty()) {
-                w.put((byte) ',');
-                w.member("headers").strings(envelope.headers());
+                w.put(HEADERS_MEMBER);
+                w.strings(envelope.headers());
             }
-            w.put((byte) ',');
-            w.member("key").value(key);
-            w.put((byte) ',');
-            w.member("dropped").decimal(dropped);
-            w.put((byte) ',');
-            w.member(MESSAGE);
+            w.put(KEY_MEMBER);
+            w.value(key);
+            w.put(DROPPED_MEMBER);
+            w.decimal(dropped);
+            w.put(FIRST_SEGMENT_AND_END);
             w.segments.add(envelope.message());
-            w.decimal(0);
-            w.put((byte) '}');
-            w.put((byte) '}');
             return w.finish();
         } finally {
             w.done();
