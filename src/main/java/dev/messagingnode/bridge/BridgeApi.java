@@ -14,6 +14,7 @@ import dev.messagingnode.remote.WorkItem;
 import dev.messagingnode.rpc.ChunkStream;
 import dev.messagingnode.rpc.Reply;
 import dev.messagingnode.rpc.RequestOptions;
+import dev.messagingnode.rpc.RequestTags;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -97,7 +98,7 @@ final class BridgeApi {
         RequestOptions options = new RequestOptions(timeoutMs == null ? null : Duration.ofMillis(timeoutMs),
             MessageJson.headers(b));
         Promise<JsonObject> result = Promise.promise();
-        client.request(exchange, tag == null ? UUID.randomUUID().toString() : tag, MessageJson.message(b), options,
+        client.request(exchange, tag == null ? RequestTags.generated() : tag, MessageJson.message(b), options,
             ar -> {
                 if (ar.failed()) {
                     result.tryFail(ar.cause());

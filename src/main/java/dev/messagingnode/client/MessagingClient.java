@@ -16,6 +16,7 @@ import dev.messagingnode.tasks.Task;
 import dev.messagingnode.tasks.TasksClient;
 import dev.messagingnode.rpc.Reply;
 import dev.messagingnode.rpc.RequestOptions;
+import dev.messagingnode.rpc.RequestTags;
 import dev.messagingnode.rpc.RpcClient;
 import dev.messagingnode.rpc.RpcService;
 import dev.messagingnode.rpc.ServiceRequest;
@@ -106,7 +107,7 @@ public final class MessagingClient {
 
     /** A request with a generated tag and default options, acceptance and answer in one future. */
     public Future<Reply> call(String exchange, Buffer message) {
-        return call(exchange, UUID.randomUUID().toString(), message, RequestOptions.DEFAULT);
+        return call(exchange, RequestTags.generated(), message, RequestOptions.DEFAULT);
     }
 
     /** Acceptance and answer in one future. */

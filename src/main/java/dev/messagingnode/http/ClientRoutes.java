@@ -9,6 +9,7 @@ import dev.messagingnode.pubsub.Subscription;
 import dev.messagingnode.remote.MessageJson;
 import dev.messagingnode.rpc.Reply;
 import dev.messagingnode.rpc.RequestOptions;
+import dev.messagingnode.rpc.RequestTags;
 import io.quarkus.vertx.web.Route;
 import io.quarkus.vertx.web.Route.HttpMethod;
 import io.vertx.core.Context;
@@ -18,7 +19,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
@@ -74,7 +74,7 @@ public class ClientRoutes {
         RequestOptions options = new RequestOptions(timeout, Bodies.headers(rc));
         String tag = Bodies.tag(rc);
         Context http = Vertx.currentContext();
-        client.request(exchange, tag == null ? UUID.randomUUID().toString() : tag, Bodies.buffer(rc), options,
+        client.request(exchange, tag == null ? RequestTags.generated() : tag, Bodies.buffer(rc), options,
             ar -> {
                 if (ar.failed()) {
                     Problems.fail(rc, ar.cause());

@@ -31,7 +31,8 @@ import java.util.function.Consumer;
  *
  * <p><b>Threads.</b> One reader per connection and one timer. Every handler runs, and every future completes, on
  * the reader thread, in the order the node sent them (a hand-off to another thread doubled the latency of a lone
- * request); writes go out on the caller's thread, combined with those of concurrent callers. Do not block in a
+ * request); writes go out on the caller's thread, combined with those of concurrent callers, and those a handler
+ * makes go out once the reader has handled every frame it holds (one write for them all). Do not block in a
  * handler or a callback (a {@code join()} there waits for an answer only that thread can read; a slow handler makes
  * the node wait: it drops subscription deliveries and holds back the rest, as for any slow bridge client); chain
  * with {@code thenAccept}, or hand the work to your own executor.
