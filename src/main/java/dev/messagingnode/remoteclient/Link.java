@@ -14,6 +14,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One TCP connection to the node in the binary framing, with a reader thread. Writes combine: a caller queues its
@@ -26,6 +27,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and written once the reader has handled every whole frame it holds, before it waits for more: one write for the
  * answers to a batch of frames read together, as the node's event loop flushes once per turn. Flushing each on its
  * own was a write system call per reply or request (a fifth of the client's CPU under RPC with 64 in flight).
+ * Fire-and-forget frames from other threads ({@link #sendBehind}: a publish without confirm) are written by the
+ * link's writer thread, started with the first of them: a publisher in a loop queues while the writer writes, and
+ * the writer takes everything queued at once, as NATS's client does; the caller never makes the system call.
  */
 final class Link {
 
@@ -43,6 +47,9 @@ final class Link {
     private final FrameInput buffered;
     private final DataInputStream in;
     private volatile Thread reader;
+    /** The writer of {@link #sendBehind}'s frames, started with the first; set while frames wait for it. */
+    private Thread writer;
+    private final AtomicBoolean behind = new AtomicBoolean();
     /** Frames the reader thread queued and has not written yet (read and written on the reader thread only). */
     private boolean readerOwesWrite;
     private final DataOutputStream out;
@@ -94,6 +101,42 @@ final class Link {
         thread.setDaemon(true);
         reader = thread;
         thread.start();
+    }
+
+    /**
+     * Queues a frame that nobody waits on, for the writer thread to write soon with whatever else is queued (at once
+     * when it is idle); false when the link is closed. On the reader thread, as {@link #send}.
+     */
+    boolean sendBehind(Map<String, Object> frame) {
+        if (closed.get()) {
+            return false;
+        }
+        if (Thread.currentThread() == reader || !writes.offer(frame)) {
+            return send(frame); // the reader writes its own; a full queue makes the caller wait, as in send
+        }
+        if (behind.compareAndSet(false, true)) {
+            LockSupport.unpark(writer());
+        }
+        return true;
+    }
+
+    private synchronized Thread writer() {
+        if (writer == null) {
+            writer = new Thread(this::writeBehind, reader.getName().replace("-read-", "-write-"));
+            writer.setDaemon(true);
+            writer.start();
+        }
+        return writer;
+    }
+
+    private void writeBehind() {
+        while (!closed.get()) {
+            if (behind.compareAndSet(true, false)) {
+                drain(); // a frame queued from here on sets behind again, and is written by the next round
+            } else {
+                LockSupport.park(this);
+            }
+        }
     }
 
     /** Queues a frame (waiting while the queue is full); false when the link is closed. */
@@ -185,6 +228,13 @@ final class Link {
             return;
         }
         writes.clear();
+        Thread w;
+        synchronized (this) {
+            w = writer;
+        }
+        if (w != null) {
+            LockSupport.unpark(w); // it sees the link closed and ends
+        }
         try {
             socket.close();
         } catch (IOException ignored) {

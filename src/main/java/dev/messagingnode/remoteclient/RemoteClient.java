@@ -163,7 +163,7 @@ public final class RemoteClient implements AutoCloseable {
         Map<String, Object> body = body(exchange, message, headers);
         body.put("key", key);
         Link l = connected();
-        if (!l.send(frame("publish", API + "publish", null, body))) {
+        if (!l.sendBehind(frame("publish", API + "publish", null, body))) {
             throw notConnected();
         }
     }
