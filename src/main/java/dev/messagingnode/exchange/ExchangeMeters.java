@@ -1,11 +1,9 @@
 package dev.messagingnode.exchange;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -46,50 +43,13 @@ public final class ExchangeMeters {
 
     /** A counter, e.g. {@code messaging.published}. */
     public Counter counter(String name) {
-        return counters.computeIfAbsent(name, n -> adding(name, Tags.of(tags())));
+        return counters.computeIfAbsent(name, n -> own(Counter.builder(n).tags(tags()).register(registry)));
     }
 
     /** A counter with one more tag, e.g. {@code reason=NO_SERVICE}. */
     public Counter counter(String name, String tag, String value) {
         return counters.computeIfAbsent(name + '|' + tag + '=' + value,
-            n -> adding(name, Tags.of(tags()).and(tag, value)));
-    }
-
-    /**
-     * A counter that adds to a {@link LongAdder} the registry reads when it is scraped. The registry's own counter
-     * (a composite over its registries, each with its adder of doubles) cost 4 % of an event loop under pub-sub
-     * fan-out, counted once per delivery (JFR); the series on {@code /q/metrics} is the same counter. The registry
-     * holds the adder weakly; the returned counter, kept in {@link #counters}, holds it for as long as the exchange.
-     */
-    private Counter adding(String name, Tags tags) {
-        LongAdder adder = new LongAdder();
-        Meter earlier = registry.find(name).tags(tags).meter();
-        if (earlier != null) {
-            registry.remove(earlier); // an earlier instance's, whose adder the registry would go on reading
-        }
-        FunctionCounter registered = own(FunctionCounter.builder(name, adder, LongAdder::sum).tags(tags)
-            .register(registry));
-        return new Counter() {
-            @Override
-            public void increment(double amount) {
-                adder.add((long) amount);
-            }
-
-            @Override
-            public void increment() {
-                adder.increment();
-            }
-
-            @Override
-            public double count() {
-                return adder.sum();
-            }
-
-            @Override
-            public Id getId() {
-                return registered.getId();
-            }
-        };
+            n -> own(Counter.builder(name).tags(tags()).tag(tag, value).register(registry)));
     }
 
     /**
@@ -123,8 +83,7 @@ public final class ExchangeMeters {
                     key = key + "{" + t.getKey() + "=" + t.getValue() + "}";
                 }
             }
-            double value = m instanceof Counter c ? c.count() : m instanceof FunctionCounter f ? f.count()
-                : m instanceof Gauge g ? g.value()
+            double value = m instanceof Counter c ? c.count() : m instanceof Gauge g ? g.value()
                 : m instanceof Timer t ? t.count() : Double.NaN;
             if (!Double.isNaN(value)) {
                 series.put(key, value == Math.rint(value) ? (Object) (long) value : (Object) value);

@@ -11,6 +11,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -19,18 +20,44 @@ import java.util.Map;
  * (round-robin, skipping services that went away), and forwards the service's first answer, or the reason there
  * is none, to the client's inbox. Chunks and later dialogue turns then travel between client and service without
  * it.
+ *
+ * <p><b>Acceptance folded into the first answer.</b> A refusal is the request's reply at once. An accepted request is
+ * answered "accepted" only if its service has not answered within {@link #FOLD_MS}: a service that answers sooner
+ * has its answer travel as the request's reply itself, so the client learns both at once. That saves a message per
+ * request (across nodes a JGroups message, the fifth of five of a round trip) and keeps "accepted" prompt for a
+ * slow service; the client sees no difference but the timing ({@code RpcClient#request}).
  */
 final class RequestResponseExchange extends ExchangeVerticle {
 
     static final String SERVICE_ROLE = "service";
 
+    /** How long an accepted request's acceptance waits for its first answer to travel with it. */
+    static final long FOLD_MS = 25;
+
     private final RpcOptions options;
     private final RpcMetrics metrics;
     private final Map<Long, InFlight> inFlight = new HashMap<>();
+    /** Accepted requests whose acceptance has not been answered yet, oldest first (some may have been since). */
+    private final ArrayDeque<InFlight> unacknowledged = new ArrayDeque<>();
+    private long foldTimer = -1;
     private long nextSeq;
 
     /** One accepted request waiting for its service's first answer. */
-    private record InFlight(long seq, RequestFrame frame, long deadlineNanos, long startNanos) {
+    private static final class InFlight {
+        final long seq;
+        final RequestFrame frame;
+        final long deadlineNanos;
+        final long startNanos;
+        /** The request's message while its acceptance is still to be answered; null once it has been. */
+        Message<Object> acceptance;
+
+        InFlight(long seq, RequestFrame frame, long deadlineNanos, long startNanos, Message<Object> acceptance) {
+            this.seq = seq;
+            this.frame = frame;
+            this.deadlineNanos = deadlineNanos;
+            this.startNanos = startNanos;
+            this.acceptance = acceptance;
+        }
     }
 
     RequestResponseExchange(ExchangeDefinition definition, RpcOptions options, ExchangeContext context) {
@@ -93,27 +120,61 @@ final class RequestResponseExchange extends ExchangeVerticle {
         }
         long timeoutMs = frame.timeoutMs() > 0 ? frame.timeoutMs() : options.requestTimeout().toMillis();
         long now = System.nanoTime();
-        InFlight request = new InFlight(nextSeq++, frame.forService(options), now + timeoutMs * 1_000_000L, now);
-        inFlight.put(request.seq(), request);
+        InFlight request = new InFlight(nextSeq++, frame.forService(options), now + timeoutMs * 1_000_000L, now,
+            message);
+        inFlight.put(request.seq, request);
         metrics.accepted();
-        message.reply(null);
+        unacknowledged.addLast(request);
+        if (foldTimer < 0) {
+            foldTimer = vertx.setTimer(FOLD_MS, id -> acknowledgeUnanswered());
+        }
         dispatch(request);
+    }
+
+    /** Answers "accepted" for the requests whose first answer did not come within {@link #FOLD_MS}. */
+    private void acknowledgeUnanswered() {
+        foldTimer = -1;
+        long due = System.nanoTime() - FOLD_MS * 1_000_000L;
+        for (InFlight r = unacknowledged.peekFirst(); r != null; r = unacknowledged.peekFirst()) {
+            if (r.acceptance != null && r.startNanos > due) {
+                break;
+            }
+            unacknowledged.pollFirst();
+            if (r.acceptance != null) {
+                r.acceptance.reply(null);
+                r.acceptance = null;
+            }
+        }
+        if (!unacknowledged.isEmpty()) {
+            long waitNanos = unacknowledged.peekFirst().startNanos - due;
+            foldTimer = vertx.setTimer(Math.max(1, waitNanos / 1_000_000L), id -> acknowledgeUnanswered());
+        }
+    }
+
+    /** The first answer: as the request's reply while its acceptance waits (folded), else to the client's inbox. */
+    private void answer(InFlight request, ReplyFrame reply) {
+        if (request.acceptance != null) {
+            request.acceptance.reply(reply);
+            request.acceptance = null; // its entry in unacknowledged is dropped by the next sweep
+        } else {
+            transport.send(request.frame.inbox(), reply);
+        }
     }
 
     private void dispatch(InFlight request) {
         Party service = parties.next();
         if (service == null) {
-            finish(request, ReplyFrame.failure(request.frame().requestId(), Failure.NO_SERVICE,
+            finish(request, ReplyFrame.failure(request.frame.requestId(), Failure.NO_SERVICE,
                 "every service of exchange '" + name() + "' went away before answering"));
             return;
         }
-        long remainingMs = (request.deadlineNanos() - System.nanoTime()) / 1_000_000L;
+        long remainingMs = (request.deadlineNanos - System.nanoTime()) / 1_000_000L;
         if (remainingMs <= 0) {
             finish(request, timedOut(request));
             return;
         }
-        transport.request(service.address(), request.frame(), remainingMs).onComplete(ar -> {
-            if (inFlight.get(request.seq()) != request) {
+        transport.request(service.address(), request.frame, remainingMs).onComplete(ar -> {
+            if (inFlight.get(request.seq) != request) {
                 return; // already failed, e.g. by exchange-down
             }
             if (ar.succeeded()) {
@@ -126,34 +187,38 @@ final class RequestResponseExchange extends ExchangeVerticle {
                 finish(request, timedOut(request));
             } else {
                 MessagingException e = MessagingException.from(ar.cause(), Failure.NO_SERVICE, "service gone");
-                finish(request, ReplyFrame.failure(request.frame().requestId(), e.failure(), e.detail()));
+                finish(request, ReplyFrame.failure(request.frame.requestId(), e.failure(), e.detail()));
             }
         });
     }
 
     private ReplyFrame timedOut(InFlight request) {
-        long allowedMs = (request.deadlineNanos() - request.startNanos()) / 1_000_000L;
-        return ReplyFrame.failure(request.frame().requestId(), Failure.TIMED_OUT,
+        long allowedMs = (request.deadlineNanos - request.startNanos) / 1_000_000L;
+        return ReplyFrame.failure(request.frame.requestId(), Failure.TIMED_OUT,
             "no answer from a service of exchange '" + name() + "' within " + allowedMs + "ms");
     }
 
     private void finish(InFlight request, ReplyFrame reply) {
-        inFlight.remove(request.seq());
+        inFlight.remove(request.seq);
         if (reply.kind() == ReplyFrame.Kind.FAILURE) {
             metrics.failed(reply.failure());
         } else {
-            metrics.answered(request.startNanos());
+            metrics.answered(request.startNanos);
         }
-        transport.send(request.frame().inbox(), reply);
+        answer(request, reply);
     }
 
     @Override
     protected void onDown(String reason) {
         for (InFlight request : inFlight.values()) {
             metrics.failed(Failure.EXCHANGE_DOWN);
-            transport.send(request.frame().inbox(),
-                ReplyFrame.failure(request.frame().requestId(), Failure.EXCHANGE_DOWN, reason));
+            answer(request, ReplyFrame.failure(request.frame.requestId(), Failure.EXCHANGE_DOWN, reason));
         }
         inFlight.clear();
+        unacknowledged.clear();
+        if (foldTimer >= 0) {
+            vertx.cancelTimer(foldTimer);
+            foldTimer = -1;
+        }
     }
 }

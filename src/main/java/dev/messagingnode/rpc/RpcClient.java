@@ -99,8 +99,10 @@ public final class RpcClient {
     }
 
     /**
-     * Sends a request. The returned future tells at once whether the exchange accepted it; only an accepted
-     * request ever calls {@code replyHandler}, exactly once, with the first answer or the failure.
+     * Sends a request. The returned future tells whether the exchange accepted it: a refusal at once, an acceptance
+     * with the first answer when the service answers within {@code RequestResponseExchange.FOLD_MS}, else as soon
+     * as that has passed. Only an accepted request ever calls {@code replyHandler}, exactly once, with the first
+     * answer or the failure, on the inbox's context, after the future completed.
      */
     public Future<Void> request(String exchange, String tag, Buffer message, RequestOptions options,
                                 Handler<AsyncResult<Reply>> replyHandler) {
@@ -125,15 +127,39 @@ public final class RpcClient {
             new Envelope(exchange, tag, message, options.headers()), timeoutMs, null);
         String exchangeAddress = transport.exchangeAddress(exchange);
         acceptedBy.put(id, transport.nodeOf(exchangeAddress));
-        return transport.request(exchangeAddress, frame, ACCEPT_MS)
-            .<Void>mapEmpty()
+        Future<Object> sent = transport.request(exchangeAddress, frame, ACCEPT_MS);
+        Future<Void> accepted = sent.<Void>mapEmpty()
             .recover(t -> {
-                pending.remove(id);
-                acceptedBy.remove(id);
+                String node = acceptedBy.remove(id);
                 turnTimeouts.remove(id);
+                if (pending.remove(id) == null) {
+                    return Future.succeededFuture(); // the node left and nodeLeft() failed it already
+                }
+                if (node != null && !node.equals(transport.node()) && !transport.peers().contains(node)) {
+                    // It may have been accepted (its acceptance travels with the first answer): as nodeLeft().
+                    replyHandler.handle(Future.failedFuture(new MessagingException(Failure.EXCHANGE_DOWN,
+                        "node " + node + ", whose exchange had the request, left the cluster")));
+                    return Future.succeededFuture();
+                }
                 return Future.failedFuture(MessagingException.from(t, Failure.NO_SUCH_EXCHANGE,
                     "no exchange named '" + exchange + "'"));
             });
+        // Registered after the acceptance's listeners: the caller hears "accepted" before the answer.
+        sent.onSuccess(body -> {
+            if (body instanceof ReplyFrame first) {
+                onFoldedReply(first); // accepted, and answered within the fold
+            }
+        });
+        return accepted;
+    }
+
+    /** A first answer that came as the acceptance's reply: handled as one from the inbox, on the inbox's context. */
+    private void onFoldedReply(ReplyFrame first) {
+        if (Vertx.currentContext() == context) {
+            onReply(first);
+        } else {
+            context.runOnContext(v -> onReply(first));
+        }
     }
 
     /** Fails everything still waiting with CANCELLED and stops the inbox. */
