@@ -37,25 +37,26 @@ final class BridgeApi {
     /** Chunks of one stream asked for and not yet written to its connection (see {@link #pump}). */
     static final int STREAM_AHEAD = 8;
 
-    private final MessagingClient client;
+    private final LoopClients clients;
     private final RemoteParties parties;
     private final Map<String, Reply> dialogues = new ConcurrentHashMap<>();
     private final Map<String, BiFunction<BridgeConnection, JsonObject, Future<JsonObject>>> operations = new HashMap<>();
 
-    BridgeApi(MessagingClient client, RemoteParties parties) {
-        this.client = client;
+    BridgeApi(LoopClients clients, RemoteParties parties) {
+        this.clients = clients;
         this.parties = parties;
         on("request", this::request);
         on("answer", this::answer);
         on("end-dialogue", this::endDialogue);
-        on("publish", (c, b) -> client.publish(text(b, "exchange"), text(b, "key"), MessageJson.message(b),
-            MessageJson.headers(b)).map(n -> new JsonObject().put("matched", n)));
+        on("publish", (c, b) -> clients.current().publish(text(b, "exchange"), text(b, "key"),
+            MessageJson.message(b), MessageJson.headers(b)).map(n -> new JsonObject().put("matched", n)));
         on("subscribe", this::subscribe);
         on("unsubscribe", (c, b) -> closeOwned(c, "subscription:", text(b, "subscription")));
-        on("send", (c, b) -> client.send(text(b, "exchange"), optionalText(b, "tag"), MessageJson.message(b),
-            MessageJson.headers(b)).map(v -> new JsonObject()));
-        on("enqueue", (c, b) -> client.enqueue(text(b, "exchange"), optionalText(b, "tag"), MessageJson.message(b),
-            integer(b, "priority", 0), MessageJson.headers(b)).map(id -> new JsonObject().put("id", id)));
+        on("send", (c, b) -> clients.current().send(text(b, "exchange"), optionalText(b, "tag"),
+            MessageJson.message(b), MessageJson.headers(b)).map(v -> new JsonObject()));
+        on("enqueue", (c, b) -> clients.current().enqueue(text(b, "exchange"), optionalText(b, "tag"),
+            MessageJson.message(b), integer(b, "priority", 0), MessageJson.headers(b))
+            .map(id -> new JsonObject().put("id", id)));
         on("register", this::register);
         on("settle", this::settle);
         on("unregister", (c, b) -> closeOwned(c, "party:", text(b, "party")));
@@ -81,7 +82,7 @@ final class BridgeApi {
      */
     Future<Void> publishAndForget(JsonObject b) {
         try {
-            return client.publishAndForget(text(b, "exchange"), text(b, "key"), MessageJson.message(b),
+            return clients.current().publishAndForget(text(b, "exchange"), text(b, "key"), MessageJson.message(b),
                 MessageJson.headers(b));
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
@@ -91,6 +92,7 @@ final class BridgeApi {
     // ---- request-response ---------------------------------------------------------------------------------
 
     private Future<JsonObject> request(BridgeConnection c, JsonObject b) {
+        MessagingClient client = clients.current();
         String exchange = text(b, "exchange");
         String tag = optionalText(b, "tag");
         String replyTo = replyTo(c, b, false);
@@ -199,6 +201,7 @@ final class BridgeApi {
     // ---- publish-subscribe --------------------------------------------------------------------------------
 
     private Future<JsonObject> subscribe(BridgeConnection c, JsonObject b) {
+        MessagingClient client = clients.current();
         String exchange = text(b, "exchange");
         String pattern = text(b, "pattern");
         String replyTo = replyTo(c, b, true);

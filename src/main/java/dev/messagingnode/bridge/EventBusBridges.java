@@ -42,7 +42,7 @@ public class EventBusBridges {
         this.config = config;
         this.auth = auth;
         this.connections = new BridgeConnections(vertx, BridgeLimits.of(config), config.maxConnections());
-        this.protocol = new BridgeProtocol(new BridgeApi(client, parties), auth);
+        this.protocol = new BridgeProtocol(new BridgeApi(new LoopClients(vertx, client), parties), auth);
         // SIGTERM: the bridges serve through the shutdown delay and close every connection just before it ends.
         longLived.alsoAtShutdown(() -> connections.closeAll("the node is shutting down"));
     }
