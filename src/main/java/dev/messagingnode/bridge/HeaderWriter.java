@@ -111,7 +111,8 @@ final class HeaderWriter {
             }
             if (!envelope.headers().isEmpty()) {
                 w.put(HEADERS_MEMBER);
-                w.strings(envelope.headers());
+                @SuppressWarnings({"unchecked", "rawtypes"}) Map<String, Object> headers = (Map) envelope.headers();
+                w.object(headers);
             }
             w.put(KEY_MEMBER);
             w.value(key);
@@ -150,19 +151,6 @@ final class HeaderWriter {
         string(name);
         put((byte) ':');
         return this;
-    }
-
-    private void strings(Map<String, String> map) {
-        put((byte) '{');
-        boolean first = true;
-        for (Map.Entry<String, String> e : map.entrySet()) {
-            if (!first) {
-                put((byte) ',');
-            }
-            first = false;
-            member(e.getKey()).string(e.getValue());
-        }
-        put((byte) '}');
     }
 
     private void ensure(int more) {

@@ -46,12 +46,6 @@ final class Link {
     private final Socket socket;
     private final FrameInput buffered;
     private final DataInputStream in;
-    private volatile Thread reader;
-    /** The writer of {@link #sendBehind}'s frames, started with the first; set while frames wait for it. */
-    private Thread writer;
-    private final AtomicBoolean behind = new AtomicBoolean();
-    /** Frames the reader thread queued and has not written yet (read and written on the reader thread only). */
-    private boolean readerOwesWrite;
     private final DataOutputStream out;
     private final BlockingQueue<Map<String, Object>> writes;
     private final Listener listener;
@@ -60,6 +54,13 @@ final class Link {
     private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
     /** The header writer of the frames this link sends, used by whoever holds {@link #writing}. */
     private final Json.Writer header = new Json.Writer();
+    /** Set while frames of {@link #sendBehind} wait for the writer thread. */
+    private final AtomicBoolean behind = new AtomicBoolean();
+    private volatile Thread reader;
+    /** The writer of {@link #sendBehind}'s frames, started with the first. */
+    private Thread writer;
+    /** Frames the reader thread queued and has not written yet (read and written on the reader thread only). */
+    private boolean readerOwesWrite;
 
     private Link(Socket socket, int writeQueue, int maxFrameBytes, Listener listener) throws IOException {
         this.socket = socket;

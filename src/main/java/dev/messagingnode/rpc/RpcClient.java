@@ -137,8 +137,9 @@ public final class RpcClient {
                 }
                 if (node != null && !node.equals(transport.node()) && !transport.peers().contains(node)) {
                     // It may have been accepted (its acceptance travels with the first answer): as nodeLeft().
-                    replyHandler.handle(Future.failedFuture(new MessagingException(Failure.EXCHANGE_DOWN,
-                        "node " + node + ", whose exchange had the request, left the cluster")));
+                    MessagingException down = new MessagingException(Failure.EXCHANGE_DOWN,
+                        "node " + node + ", whose exchange had the request, left the cluster");
+                    context.runOnContext(v -> replyHandler.handle(Future.failedFuture(down)));
                     return Future.succeededFuture();
                 }
                 return Future.failedFuture(MessagingException.from(t, Failure.NO_SUCH_EXCHANGE,
