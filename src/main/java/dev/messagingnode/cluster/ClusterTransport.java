@@ -2,6 +2,7 @@ package dev.messagingnode.cluster;
 
 import dev.messagingnode.exchange.Addresses;
 import dev.messagingnode.exchange.Expandable;
+import dev.messagingnode.exchange.LocalParties;
 import dev.messagingnode.exchange.Transport;
 import dev.messagingnode.exchange.WireCodec;
 import io.vertx.core.Future;
@@ -54,6 +55,8 @@ public final class ClusterTransport implements Transport {
     static final long SWEEP_MS = 25;
 
     private final Vertx vertx;
+    /** Sends to a party on this node are handed to it without the event bus (see {@link LocalParties}). */
+    private final LocalParties parties;
     private final Cluster cluster;
     private final Directory directory;
     private final WireCodec codec;
@@ -65,6 +68,7 @@ public final class ClusterTransport implements Transport {
 
     public ClusterTransport(Vertx vertx, Cluster cluster, Directory directory, WireCodec codec) {
         this.vertx = vertx;
+        this.parties = LocalParties.of(vertx);
         this.cluster = cluster;
         this.directory = directory;
         this.codec = codec;
@@ -88,7 +92,10 @@ public final class ClusterTransport implements Transport {
     public void send(String address, Object frame) {
         String node = nodeOf(address);
         if (node.equals(node())) {
-            vertx.eventBus().send(local(address), frame);
+            String here = local(address);
+            if (!parties.send(here, frame)) {
+                vertx.eventBus().send(here, frame);
+            }
         } else {
             transmit(node, envelope(SEND, 0, 0, local(address), encodeFor(node, frame)));
         }
@@ -232,9 +239,11 @@ public final class ClusterTransport implements Transport {
     private void deliverLocally(String address, Object frame) {
         if (frame instanceof Expandable e) {
             for (Map.Entry<String, Object> one : e.expand()) {
-                vertx.eventBus().send(one.getKey(), one.getValue());
+                if (!parties.send(one.getKey(), one.getValue())) {
+                    vertx.eventBus().send(one.getKey(), one.getValue());
+                }
             }
-        } else {
+        } else if (!parties.send(address, frame)) {
             vertx.eventBus().send(address, frame);
         }
     }

@@ -85,6 +85,7 @@ public final class Attachment implements Registration {
             return;
         }
         partyConsumer = vertx.eventBus().consumer(Addresses.party(id), this::onPartyMessage);
+        LocalParties.of(vertx).add(Addresses.party(id), context, partyConsumer, this::onPartyMessage);
         upConsumer = vertx.eventBus().consumer(Addresses.EXCHANGE_UP, this::onExchangeUp);
         Future.all(Consumers.registered(partyConsumer), Consumers.registered(upConsumer)).onComplete(ar -> attach());
     }
@@ -159,6 +160,7 @@ public final class Attachment implements Registration {
         if (partyConsumer == null) {
             return Future.succeededFuture();
         }
+        LocalParties.of(vertx).remove(Addresses.party(id));
         return Future.all(partyConsumer.unregister(), upConsumer.unregister()).mapEmpty();
     }
 

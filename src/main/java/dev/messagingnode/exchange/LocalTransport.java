@@ -11,9 +11,11 @@ import java.util.List;
 public final class LocalTransport implements Transport {
 
     private final Vertx vertx;
+    private final LocalParties parties;
 
     public LocalTransport(Vertx vertx) {
         this.vertx = vertx;
+        this.parties = LocalParties.of(vertx);
     }
 
     @Override
@@ -28,7 +30,9 @@ public final class LocalTransport implements Transport {
 
     @Override
     public void send(String address, Object frame) {
-        vertx.eventBus().send(address, frame);
+        if (!parties.send(address, frame)) {
+            vertx.eventBus().send(address, frame);
+        }
     }
 
     @Override
