@@ -12,8 +12,8 @@ import java.util.UUID;
 
 /**
  * The party side of a {@link Registration}: a consumer at the party's own address that receives the exchange's
- * work and notices, and a listener on {@link Addresses#EXCHANGE_UP} that registers again when the exchange
- * returns.
+ * work and notices (sends from this node come straight to its handler, see {@link LocalParties}), and a listener on
+ * {@link Addresses#EXCHANGE_UP} that registers again when the exchange returns.
  *
  * <p>Both consumers are created on the caller's context. When the caller is a verticle that gets undeployed
  * without unregistering, Vert.x removes them, and the exchange finds the party gone (see
