@@ -60,6 +60,16 @@ public enum Failure {
         return httpStatus;
     }
 
+    /** The failure of that name, or {@code null} when it is not one of this release's (a newer release's code). */
+    public static Failure ofName(String name) {
+        for (Failure f : values()) {
+            if (f.name().equals(name)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
     /** The failure with the given wire code, or {@code null} when the code is not one of ours. */
     public static Failure fromCode(int code) {
         for (Failure f : values()) {

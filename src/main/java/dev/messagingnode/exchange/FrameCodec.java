@@ -9,7 +9,9 @@ package dev.messagingnode.exchange;
  * <p><b>The rule for changing a frame</b> (see {@link WireCodec} for why): add components only at the end, each with
  * a default its constructor accepts (null, 0, false, empty); never remove, reorder or retype one. A reader of the
  * release before skips what it does not know; this release's reader gives a component an older writer did not send
- * its default, which the reader methods return by themselves.
+ * its default, which the reader methods return by themselves. An enum read with {@link FrameReader#name} refuses a
+ * constant this release does not know; where a newer release may add constants (failure codes), read the name as a
+ * string and map an unknown one to a fallback, as {@code ReplyFrame} does.
  *
  * <pre>
  *   static final FrameCodec&lt;CreditFrame&gt; CODEC = FrameCodec.of(CreditFrame.class,

@@ -14,12 +14,29 @@ import dev.messagingnode.exchange.FrameCodec;
  */
 public record ReplyFrame(long requestId, Kind kind, Envelope envelope, String address, long answerTimeoutMs,
                          Failure failure, String detail) {
-    /** Its wire form between nodes: add components only at the end (see {@link FrameCodec}). */
+    /**
+     * Its wire form between nodes: add components only at the end (see {@link FrameCodec}). A failure this release
+     * does not know (a code a newer release added) is read as SERVICE_FAILED with the code's name in its detail, so
+     * the client still hears that the request failed, and why.
+     */
     public static final FrameCodec<ReplyFrame> CODEC = FrameCodec.of(ReplyFrame.class,
         (f, out) -> out.int64(f.requestId()).name(f.kind()).record(f.envelope(), Envelope.CODEC).string(f.address())
             .int64(f.answerTimeoutMs()).name(f.failure()).string(f.detail()),
-        in -> new ReplyFrame(in.int64(), in.name(Kind.class), in.record(Envelope.CODEC), in.string(), in.int64(),
-            in.name(Failure.class), in.string()));
+        in -> {
+            long requestId = in.int64();
+            Kind kind = in.name(Kind.class);
+            Envelope envelope = in.record(Envelope.CODEC);
+            String address = in.string();
+            long answerTimeoutMs = in.int64();
+            String failureName = in.string();
+            String detail = in.string();
+            Failure failure = failureName == null ? null : Failure.ofName(failureName);
+            if (failure == null && failureName != null) {
+                failure = Failure.SERVICE_FAILED;
+                detail = failureName + " (a failure this node does not know): " + detail;
+            }
+            return new ReplyFrame(requestId, kind, envelope, address, answerTimeoutMs, failure, detail);
+        });
 
     public enum Kind { MESSAGE, STREAM, QUESTION, END, FAILURE }
 

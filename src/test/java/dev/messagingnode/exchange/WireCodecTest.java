@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.messagingnode.node.StandardPatterns;
+import dev.messagingnode.rpc.ReplyFrame;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -70,7 +71,8 @@ class WireCodecTest {
      */
     @Test
     void framesRecordedFromTheLastReflectiveReleaseAreReadAndWrittenByteForByte() throws Exception {
-        List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of("src/test/resources/wire/frames-v2.txt"));
+        List<String> lines = java.nio.file.Files.readAllLines(
+            java.nio.file.Path.of("src/test/resources/wire/frames-v2.txt"));
         Set<Class<?>> recorded = new java.util.HashSet<>();
         for (String line : lines) {
             if (line.startsWith("#") || line.isBlank()) {
@@ -113,6 +115,27 @@ class WireCodecTest {
                 }
             }
         }
+    }
+
+    /**
+     * A failure code a newer release added reaches a node of this one as SERVICE_FAILED with the code in its detail:
+     * the request still fails, and says why, instead of the frame being refused.
+     */
+    @Test
+    void aFailureCodeOfANewerReleaseIsReadAsServiceFailedNamingIt() {
+        ReplyFrame failed = new ReplyFrame(9, ReplyFrame.Kind.FAILURE, null, null, 0, Failure.TIMED_OUT,
+            "took too long");
+        Buffer frame = codec.encode(failed, 2);
+        byte[] bytes = frame.getBytes();
+        String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int at = text.indexOf("TIMED_OUT");
+        byte[] newer = "NEW_CODE9".getBytes(java.nio.charset.StandardCharsets.US_ASCII); // same length
+        System.arraycopy(newer, 0, bytes, at, newer.length);
+        ReplyFrame read = (ReplyFrame) codec.decode(Buffer.buffer(bytes));
+        assertThat(read.failure()).isEqualTo(Failure.SERVICE_FAILED);
+        assertThat(read.detail()).contains("NEW_CODE9").contains("took too long");
+        assertThat(read.requestId()).isEqualTo(9);
+        assertThat(codec.decode(frame)).isEqualTo(failed);
     }
 
     @Test
