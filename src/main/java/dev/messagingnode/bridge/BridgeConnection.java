@@ -1,5 +1,6 @@
 package dev.messagingnode.bridge;
 
+import dev.messagingnode.exchange.Delivery;
 import dev.messagingnode.exchange.Failure;
 import dev.messagingnode.exchange.MessagingException;
 import io.vertx.core.Context;
@@ -193,7 +194,7 @@ final class BridgeConnection {
      * A subscription delivery, in the frame {@code frames} writes: written, or dropped (false) while the write queue
      * is full or others wait before it, or when the client no longer listens on the subscription's address.
      */
-    boolean deliver(SubscriptionFrames frames, dev.messagingnode.exchange.Delivery d, long dropped) {
+    boolean deliver(SubscriptionFrames frames, Delivery d, long dropped) {
         if (closed || !addresses.contains(frames.address())) {
             return false;
         }

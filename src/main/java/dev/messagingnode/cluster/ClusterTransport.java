@@ -92,10 +92,7 @@ public final class ClusterTransport implements Transport {
     public void send(String address, Object frame) {
         String node = nodeOf(address);
         if (node.equals(node())) {
-            String here = local(address);
-            if (!parties.send(here, frame)) {
-                vertx.eventBus().send(here, frame);
-            }
+            sendHere(local(address), frame);
         } else {
             transmit(node, envelope(SEND, 0, 0, local(address), encodeFor(node, frame)));
         }
@@ -239,11 +236,16 @@ public final class ClusterTransport implements Transport {
     private void deliverLocally(String address, Object frame) {
         if (frame instanceof Expandable e) {
             for (Map.Entry<String, Object> one : e.expand()) {
-                if (!parties.send(one.getKey(), one.getValue())) {
-                    vertx.eventBus().send(one.getKey(), one.getValue());
-                }
+                sendHere(one.getKey(), one.getValue());
             }
-        } else if (!parties.send(address, frame)) {
+        } else {
+            sendHere(address, frame);
+        }
+    }
+
+    /** To a local address: straight to a party of this node, else on the event bus. */
+    private void sendHere(String address, Object frame) {
+        if (!parties.send(address, frame)) {
             vertx.eventBus().send(address, frame);
         }
     }

@@ -284,35 +284,38 @@ final class Json {
         }
         int length = close - start;
         if (close < end && bytes[close] == '"' && length < KNOWN_BY_LENGTH.length) {
-            for (byte[] known : KNOWN_BY_LENGTH[length]) {
-                if (Arrays.equals(bytes, start, close, known, 0, length)) {
+            for (String known : KNOWN_BY_LENGTH[length]) {
+                if (sameAscii(start, known)) {
                     at = close + 1;
-                    return KNOWN_NAMES.get(known);
+                    return known;
                 }
             }
         }
         return string();
     }
 
+    /** True when the bytes from {@code start} are {@code ascii}'s characters (its length already matched). */
+    private boolean sameAscii(int start, String ascii) {
+        for (int i = 0; i < ascii.length(); i++) {
+            if (bytes[start + i] != ascii.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static final String[] KNOWN_KEYS = {"type", "address", "body", "message", "send", "headers", "exchange",
         "tag", "subscription", "key", "dropped", "item", "kind", "stream", "replyAddress", "messages", "party",
         "taskId", "priority", "deliveryCount", "redelivered", "failureCode", "failureType", "end", "dialogue"};
-    /** The known keys' UTF-8 bytes, by length; and each one's String, by its bytes (identity). */
-    private static final byte[][][] KNOWN_BY_LENGTH;
-    private static final Map<byte[], String> KNOWN_NAMES = new java.util.IdentityHashMap<>();
+    /** The known keys (all ASCII) by their length. */
+    private static final String[][] KNOWN_BY_LENGTH = new String[1 + Arrays.stream(KNOWN_KEYS)
+        .mapToInt(String::length).max().orElse(0)][];
 
     static {
-        int longest = Arrays.stream(KNOWN_KEYS).mapToInt(String::length).max().orElse(0);
-        List<List<byte[]>> byLength = new ArrayList<>();
-        for (int i = 0; i <= longest; i++) {
-            byLength.add(new ArrayList<>());
+        for (int n = 0; n < KNOWN_BY_LENGTH.length; n++) {
+            int length = n;
+            KNOWN_BY_LENGTH[n] = Arrays.stream(KNOWN_KEYS).filter(k -> k.length() == length).toArray(String[]::new);
         }
-        for (String key : KNOWN_KEYS) {
-            byte[] b = key.getBytes(StandardCharsets.US_ASCII);
-            byLength.get(b.length).add(b);
-            KNOWN_NAMES.put(b, key);
-        }
-        KNOWN_BY_LENGTH = byLength.stream().map(l -> l.toArray(new byte[0][])).toArray(byte[][][]::new);
     }
 
     /**
