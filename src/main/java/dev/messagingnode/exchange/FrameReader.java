@@ -76,6 +76,11 @@ public final class FrameReader {
         return frame;
     }
 
+    /** The format being read: a component added after format 1 is never in a frame of format 1. */
+    public int format() {
+        return format;
+    }
+
     // ---- one component each ----------------------------------------------------------------------------------
 
     public String string() {

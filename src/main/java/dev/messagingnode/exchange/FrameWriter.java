@@ -43,6 +43,14 @@ public final class FrameWriter {
         count = outerCount;
     }
 
+    /**
+     * The format being written: a component added after format 1 is written only from format 2 on (format 1 has
+     * no component count, so its readers cannot skip one they do not know).
+     */
+    public int format() {
+        return format;
+    }
+
     // ---- one component each ----------------------------------------------------------------------------------
 
     /** UTF-8 with its length; -1 for null. */

@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The parties on this node, by address, for a send (no reply) to hand its frame to the party's handler on the
- * party's context without the event bus: an exchange's deliveries to its subscribers, consumers and workers. The
+ * party's context without the event bus: an exchange's deliveries to its subscribers, consumers and workers, and
+ * the answers a client's inbox is sent (a service's direct reply, a late first answer, a dialogue's notices). The
  * event bus did the same with a codec lookup, a delivery context and a message per delivery, four per publish
  * under pub-sub fan-out (JFR: about a seventh of the node's event loops). Requests still go through the event bus,
  * which routes their replies; a party stays an event-bus consumer too, for those and for other nodes.
@@ -41,7 +42,7 @@ public final class LocalParties {
     }
 
     /** Sends to {@code consumer}'s address are handed to {@code handler} on {@code context} until {@link #remove}. */
-    void add(String address, Context context, MessageConsumer<Object> consumer, Handler<Message<Object>> handler) {
+    public void add(String address, Context context, MessageConsumer<Object> consumer, Handler<Message<Object>> handler) {
         byAddress.put(address, new Party(context, consumer, handler));
         if (byAddress.size() > 2 * sizeAfterPurge + 64) {
             // A verticle undeployed with parties it never closed: Vert.x removed their consumers, not these.
@@ -50,7 +51,7 @@ public final class LocalParties {
         }
     }
 
-    void remove(String address) {
+    public void remove(String address) {
         byAddress.remove(address);
     }
 

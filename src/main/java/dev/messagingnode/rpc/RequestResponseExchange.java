@@ -173,11 +173,14 @@ final class RequestResponseExchange extends ExchangeVerticle {
             finish(request, timedOut(request));
             return;
         }
-        transport.request(service.address(), request.frame, remainingMs).onComplete(ar -> {
+        transport.request(service.address(), request.frame.answeredDirectly(answersDirectly(request, service)),
+            remainingMs).onComplete(ar -> {
             if (inFlight.get(request.seq) != request) {
                 return; // already failed, e.g. by exchange-down
             }
-            if (ar.succeeded()) {
+            if (ar.succeeded() && ar.result() == null) {
+                settledDirectly(request);
+            } else if (ar.succeeded()) {
                 finish(request, (ReplyFrame) ar.result());
             } else if (MessagingException.isNoHandlers(ar.cause())) {
                 // The service vanished before it saw the request: nothing was done, so another may take it.
@@ -190,6 +193,29 @@ final class RequestResponseExchange extends ExchangeVerticle {
                 finish(request, ReplyFrame.failure(request.frame.requestId(), e.failure(), e.detail()));
             }
         });
+    }
+
+    /**
+     * Whether {@code service} should send its reply straight to the client's inbox, as RabbitMQ's direct reply-to
+     * does, and tell this exchange only that the request is settled: when the client can take it (its frame says
+     * so) and neither the client nor the service is on this node. The reply then crosses one cluster hop (none when
+     * client and service share a node) instead of two through this node; where either is here, the way through
+     * the exchange costs no hop more and keeps the acceptance folded into the answer.
+     */
+    private boolean answersDirectly(InFlight request, Party service) {
+        String here = transport.node();
+        return request.frame.directAnswer() && !here.equals(transport.nodeOf(request.frame.inbox()))
+            && !here.equals(transport.nodeOf(service.address()));
+    }
+
+    /** The service answered the client itself: the request is done; a waiting acceptance is answered plainly. */
+    private void settledDirectly(InFlight request) {
+        inFlight.remove(request.seq);
+        metrics.answered(request.startNanos);
+        if (request.acceptance != null) {
+            request.acceptance.reply(null);
+            request.acceptance = null;
+        }
     }
 
     private ReplyFrame timedOut(InFlight request) {

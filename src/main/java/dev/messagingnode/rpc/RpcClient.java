@@ -50,6 +50,12 @@ public final class RpcClient {
     private final Map<Long, Long> turnTimeouts = new ConcurrentHashMap<>();
     /** The node whose exchange accepted each pending request: if it leaves, the request fails at once. */
     private final Map<Long, String> acceptedBy = new ConcurrentHashMap<>();
+    /**
+     * Each pending request's acceptance, until the exchange's answer to the request or the first answer completes
+     * it: a service on another node than the exchange answers this inbox straight (one cluster hop instead of two
+     * through the exchange's node), and that answer can arrive before the exchange's acceptance.
+     */
+    private final Map<Long, Promise<Void>> unaccepted = new ConcurrentHashMap<>();
     private MessageConsumer<Object> consumer;
     private Context context;
     private long sweepTimer = -1;
@@ -81,6 +87,8 @@ public final class RpcClient {
 
     private void openInbox(Promise<Void> started) {
         consumer = vertx.eventBus().consumer(inbox, this::onInbox);
+        // Sends to the inbox from this node (a service's direct reply above all) skip the event bus.
+        dev.messagingnode.exchange.LocalParties.of(vertx).add(inbox, context, consumer, this::onInbox);
         stopNodeLeft = transport.onNodeLeft(node -> context.runOnContext(v -> nodeLeft(node)));
         // One sweep a second for the whole client, not a timer per stream or dialogue.
         sweepTimer = vertx.setPeriodic(SWEEP_MS, id -> sweep());
@@ -124,34 +132,46 @@ public final class RpcClient {
         turnTimeouts.put(id, timeoutMs > 0 ? timeoutMs : defaultTurnTimeoutMs);
         pending.put(id, replyHandler);
         RequestFrame frame = new RequestFrame(id, reachableInbox,
-            new Envelope(exchange, tag, message, options.headers()), timeoutMs, null);
+            new Envelope(exchange, tag, message, options.headers()), timeoutMs, null, true);
         String exchangeAddress = transport.exchangeAddress(exchange);
         acceptedBy.put(id, transport.nodeOf(exchangeAddress));
-        Future<Object> sent = transport.request(exchangeAddress, frame, ACCEPT_MS);
-        Future<Void> accepted = sent.<Void>mapEmpty()
-            .recover(t -> {
-                String node = acceptedBy.remove(id);
-                turnTimeouts.remove(id);
-                if (pending.remove(id) == null) {
-                    return Future.succeededFuture(); // the node left and nodeLeft() failed it already
+        // On the asking context, as the exchange's answer is: the caller's listeners run there, before any answer.
+        Promise<Void> acceptance = ((io.vertx.core.impl.ContextInternal) vertx.getOrCreateContext()).promise();
+        unaccepted.put(id, acceptance);
+        transport.request(exchangeAddress, frame, ACCEPT_MS).onComplete(ar -> {
+            if (unaccepted.remove(id) == null) {
+                // A first answer came straight from the service and accepted it already; the exchange's own
+                // answer is then "accepted" or, when the request's deadline raced the service, a failure it lost.
+                if (ar.succeeded() && ar.result() instanceof ReplyFrame late) {
+                    onFoldedReply(late);
                 }
-                if (node != null && !node.equals(transport.node()) && !transport.peers().contains(node)) {
-                    // It may have been accepted (its acceptance travels with the first answer): as nodeLeft().
-                    MessagingException down = new MessagingException(Failure.EXCHANGE_DOWN,
-                        "node " + node + ", whose exchange had the request, left the cluster");
-                    context.runOnContext(v -> replyHandler.handle(Future.failedFuture(down)));
-                    return Future.succeededFuture();
-                }
-                return Future.failedFuture(MessagingException.from(t, Failure.NO_SUCH_EXCHANGE,
-                    "no exchange named '" + exchange + "'"));
-            });
-        // Registered after the acceptance's listeners: the caller hears "accepted" before the answer.
-        sent.onSuccess(body -> {
-            if (body instanceof ReplyFrame first) {
-                onFoldedReply(first); // accepted, and answered within the fold
+                return;
             }
+            if (ar.succeeded()) {
+                acceptance.tryComplete();
+                if (ar.result() instanceof ReplyFrame first) {
+                    onFoldedReply(first); // accepted, and answered within the fold: after the caller heard so
+                }
+                return;
+            }
+            String node = acceptedBy.remove(id);
+            turnTimeouts.remove(id);
+            if (pending.remove(id) == null) {
+                acceptance.tryComplete(); // the node left and nodeLeft() failed it already
+                return;
+            }
+            if (node != null && !node.equals(transport.node()) && !transport.peers().contains(node)) {
+                // It may have been accepted (its acceptance travels with the first answer): as nodeLeft().
+                acceptance.tryComplete();
+                MessagingException down = new MessagingException(Failure.EXCHANGE_DOWN,
+                    "node " + node + ", whose exchange had the request, left the cluster");
+                context.runOnContext(v -> replyHandler.handle(Future.failedFuture(down)));
+                return;
+            }
+            acceptance.tryFail(MessagingException.from(ar.cause(), Failure.NO_SUCH_EXCHANGE,
+                "no exchange named '" + exchange + "'"));
         });
-        return accepted;
+        return acceptance.future();
     }
 
     /** A first answer that came as the acceptance's reply: handled as one from the inbox, on the inbox's context. */
@@ -179,6 +199,7 @@ public final class RpcClient {
         context.runOnContext(v -> {
             vertx.cancelTimer(sweepTimer);
             stopNodeLeft.run();
+            dev.messagingnode.exchange.LocalParties.of(vertx).remove(inbox);
             (consumer == null ? Future.<Void>succeededFuture() : consumer.unregister()).onComplete(stopped);
         });
         return stopped.future();
@@ -216,6 +237,14 @@ public final class RpcClient {
 
     private void onReply(ReplyFrame frame) {
         long id = frame.requestId();
+        Promise<Void> acceptance = unaccepted.remove(id);
+        if (acceptance != null) {
+            // A service's direct answer overtook the exchange's acceptance: an answer means it was accepted. The
+            // caller hears that first (its listeners were registered before this one), then the answer.
+            acceptance.tryComplete();
+            acceptance.future().onComplete(v -> onFoldedReply(frame));
+            return;
+        }
         acceptedBy.remove(id);
         Handler<AsyncResult<Reply>> handler = pending.remove(id);
         if (handler == null) {

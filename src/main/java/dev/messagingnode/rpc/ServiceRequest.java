@@ -76,7 +76,16 @@ public final class ServiceRequest {
      */
     public void reply(Buffer body) {
         checkSize(body, "reply");
-        answer(ReplyFrame.message(origin.requestId(), envelope.reply(body)));
+        ReplyFrame reply = ReplyFrame.message(origin.requestId(), envelope.reply(body));
+        if (origin.directAnswer() && message.body() instanceof RequestFrame) { // the first turn
+            // The exchange asked for the first answer to go straight to the client (its node is neither ours nor
+            // the client's): the exchange hears only that the request is settled.
+            claim();
+            Transport.of(vertx).send(origin.inbox(), reply);
+            message.reply(null);
+            return;
+        }
+        answer(reply);
     }
 
     /** Fails the request: the client gets SERVICE_FAILED with this detail. */

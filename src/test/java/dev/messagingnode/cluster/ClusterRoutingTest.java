@@ -121,6 +121,42 @@ class ClusterRoutingTest {
         }
     }
 
+    /**
+     * Client, exchange and service on three nodes: the service's node sends the reply straight to the client's
+     * node (one hop, not two through the exchange's), the exchange hears only that it is settled, and the client
+     * still hears "accepted" before the answer. With the client on the exchange's node the reply goes through the
+     * exchange, folded into the acceptance, as before.
+     */
+    @Test
+    void aServiceOnAnotherNodeThanTheExchangeAnswersTheClientsNodeDirectly() {
+        exchange();
+        service(req -> req.reply(Buffer.buffer("price of " + req.message())));
+        ClusterTransport fromService = (ClusterTransport) dev.messagingnode.exchange.Transport.of(serviceNode.vertx);
+        long before = fromService.sentTo(clientNode.name);
+        for (int i = 0; i < 20; i++) {
+            java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+            io.vertx.core.Promise<Void> answered = io.vertx.core.Promise.promise();
+            String body = String.valueOf(i);
+            clientNode.vertx.runOnContext(v -> clientNode.client.request("quotes", "t", Buffer.buffer(body),
+                RequestOptions.DEFAULT, ar -> {
+                    heard.add(ar.succeeded() ? ar.result().message().toString() : "failed " + ar.cause());
+                    answered.complete();
+                }).onComplete(ar -> heard.add(ar.succeeded() ? "accepted" : "refused " + ar.cause())));
+            await(answered.future());
+            assertThat(heard).containsExactly("accepted", "price of " + i);
+        }
+        assertThat(fromService.sentTo(clientNode.name) - before).as("direct answers from the service's node")
+            .isEqualTo(20);
+
+        long viaExchange = fromService.sentTo(exchangeNode.name);
+        for (int i = 0; i < 5; i++) {
+            assertThat(await(exchangeNode.client.call("quotes", Buffer.buffer("x"))).message().toString())
+                .isEqualTo("price of x");
+        }
+        assertThat(fromService.sentTo(exchangeNode.name) - viaExchange).isEqualTo(5);
+        assertThat(fromService.sentTo(clientNode.name) - before).isEqualTo(20);
+    }
+
     @Test
     void refusalsAndFailuresCrossNodesWithTheirReason() {
         exchange(RpcOptions.MAX_MESSAGE_BYTES, "4");

@@ -75,6 +75,6 @@ class AcceptanceFoldTest {
     }
 
     private static RequestFrame request(long id, String body) {
-        return new RequestFrame(id, "test.inbox", new Envelope("fold", "t", Buffer.buffer(body), Map.of()), 0, null);
+        return new RequestFrame(id, "test.inbox", new Envelope("fold", "t", Buffer.buffer(body), Map.of()), 0, null, false);
     }
 }
