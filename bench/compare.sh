@@ -3,7 +3,7 @@
 # REPS repetitions (default 3), medians and ratios. Installs rabbitmq-server and nats-server from Debian's packages
 # when missing (needs root), the clients come from Maven Central (amqp-client, jnats). Every server it starts is
 # stopped at the end, whatever happens; nothing else is touched. Not part of ./mvnw verify.
-#   bench/compare.sh            # all of it, ~20 minutes on 2 cores
+#   bench/compare.sh            # all of it, ~30 minutes on 2 cores
 #   REPS=1 DURATION=3s bench/compare.sh
 #   ROWS=durable bench/compare.sh   # only the durable W3d rows (one replica, three replicas), ~6 minutes
 set -euo pipefail
@@ -104,6 +104,16 @@ warm=(--warmup=0s --duration=10s --quiet=1)
 java -Xmx1g -cp "$CP" dev.messagingnode.bench.Bench "${args[@]}" --port=27000 --http-port=28080 "${warm[@]}" >/dev/null 2>&1 || true
 java -Xmx1g -cp "$CP" dev.messagingnode.bench.PeerBench rabbitmq "${args[@]}" --port=25672 "${warm[@]}" >/dev/null 2>&1 || true
 java -Xmx1g -cp "$CP" dev.messagingnode.bench.PeerBench nats "${args[@]}" --port=24222 "${warm[@]}" >/dev/null 2>&1 || true
+# The node is a JVM: one unrecorded run of each workload first, so that the recorded runs measure its compiled hot
+# paths (a production node has long since compiled them), not the JIT at work on two shared cores. RabbitMQ and NATS
+# compile nothing at run time; their first runs are recorded as they come.
+warm_node() { # port http-port
+  for w in "${W[@]}"; do
+    args=(${w#*|})
+    java -Xmx1g -cp "$CP" dev.messagingnode.bench.Bench "${args[@]}" --port="$1" --http-port="$2" "${warm[@]}" >/dev/null 2>&1 || true
+  done
+}
+[ "$ROWS" = durable ] || warm_node 27000 28080
 for rep in $(seq 1 "$REPS"); do
   for w in "${W[@]}"; do
     [ "$ROWS" = durable ] && break
@@ -134,6 +144,7 @@ start_node a 28081 27001 27800 "$SEEDS"
 start_node b 28082 27002 27801 "$SEEDS"
 await_node a 28081; await_node b 28082
 sleep 3
+warm_node 27002 28081
 for rep in $(seq 1 "$REPS"); do
   for w in "${W[@]}"; do
     label="${w%%|*}"; args=(${w#*|})
