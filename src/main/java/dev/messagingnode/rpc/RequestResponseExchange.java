@@ -25,7 +25,9 @@ import java.util.Map;
  * answered "accepted" only if its service has not answered within {@link #FOLD_MS}: a service that answers sooner
  * has its answer travel as the request's reply itself, so the client learns both at once. That saves a message per
  * request (across nodes a JGroups message, the fifth of five of a round trip) and keeps "accepted" prompt for a
- * slow service; the client sees no difference but the timing ({@code RpcClient#request}).
+ * slow service; the client sees no difference but the timing ({@code RpcClient#request}). A request whose service
+ * answers the client directly ({@link #answersDirectly}) is answered "accepted" as soon as it is dispatched: its
+ * answer never passes here to be folded.
  */
 final class RequestResponseExchange extends ExchangeVerticle {
 
@@ -173,8 +175,17 @@ final class RequestResponseExchange extends ExchangeVerticle {
             finish(request, timedOut(request));
             return;
         }
-        transport.request(service.address(), request.frame.answeredDirectly(answersDirectly(request, service)),
-            remainingMs).onComplete(ar -> {
+        boolean direct = answersDirectly(request, service);
+        if (direct && request.acceptance != null) {
+            // The answer will not come this way, so nothing can be folded into the acceptance: "accepted" goes now,
+            // just ahead of the work item (to the client's node it is the same link, often the same JGroups batch),
+            // instead of when the service's settle comes back or the fold runs out. A fast direct answer did not
+            // wait for it (the client takes an answer as acceptance); a client of a slower service hears
+            // "accepted" at once, as for any request whose service is slower than the fold.
+            request.acceptance.reply(null);
+            request.acceptance = null;
+        }
+        transport.request(service.address(), request.frame.answeredDirectly(direct), remainingMs).onComplete(ar -> {
             if (inFlight.get(request.seq) != request) {
                 return; // already failed, e.g. by exchange-down
             }
@@ -208,7 +219,7 @@ final class RequestResponseExchange extends ExchangeVerticle {
             && !here.equals(transport.nodeOf(service.address()));
     }
 
-    /** The service answered the client itself: the request is done; a waiting acceptance is answered plainly. */
+    /** The service answered the client itself: the request is done (its acceptance went with the work item). */
     private void settledDirectly(InFlight request) {
         inFlight.remove(request.seq);
         metrics.answered(request.startNanos);
