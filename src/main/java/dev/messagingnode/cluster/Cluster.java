@@ -38,7 +38,10 @@ public interface Cluster {
     /** Adds a handler called on every membership change, on a Vert.x context, with the new view. */
     Cluster membershipHandler(Handler<MembershipView> handler);
 
-    /** Sends a payload on a topic to one member (reliable, in order per sender); dropped when it is not a member. */
+    /**
+     * Sends a payload on a topic to one member (reliable, in order per sender); dropped when it is not a member. The
+     * payload is read during the call only (a sender may write its next message into the same buffer).
+     */
     void send(String node, String topic, Buffer payload);
 
     /** Sends a payload on a topic to every other member (reliable, in order per sender). */

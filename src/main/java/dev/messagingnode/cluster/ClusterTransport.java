@@ -54,6 +54,10 @@ public final class ClusterTransport implements Transport {
     /** How often requests past their deadline are failed: one sweep for all of them, no timer per request. */
     static final long SWEEP_MS = 25;
 
+    /** Each sending thread's buffer for the message it writes: see the {@code transmit} that takes a frame. */
+    private static final ThreadLocal<Buffer> SCRATCH = new ThreadLocal<>();
+    static final int SCRATCH_KEPT_BYTES = 4 * 1024 * 1024;
+
     private final Vertx vertx;
     /** Sends to a party on this node are handed to it without the event bus (see {@link LocalParties}). */
     private final LocalParties parties;
@@ -94,7 +98,7 @@ public final class ClusterTransport implements Transport {
         if (node.equals(node())) {
             sendHere(local(address), frame);
         } else {
-            transmit(node, envelope(SEND, 0, 0, local(address), encodeFor(node, frame)));
+            transmit(SEND, 0, 0, local(address), node, frame);
         }
     }
 
@@ -104,9 +108,28 @@ public final class ClusterTransport implements Transport {
         return n == null ? 0 : n.get();
     }
 
-    /** {@code frame} in the newest wire format {@code node} reads (a peer of the previous release: format 1). */
-    private Buffer encodeFor(String node, Object frame) {
-        return codec.encode(frame, directory.wireFormat(node));
+    /**
+     * Sends {@code node} a message: the envelope, then {@code frame} in the newest wire format that node reads (a
+     * peer of the previous release: format 1). Both are written into this thread's scratch buffer, which
+     * {@link Cluster#send} copies out of before it returns: a message costs one array of its own size (JGroups'),
+     * not a buffer grown by doubling from a few bytes (a 1 MiB chunk grew one of 2 MiB) and a copy behind its
+     * envelope. A scratch buffer grown past {@link #SCRATCH_KEPT_BYTES} is let go, so a thread that once sent a large
+     * message does not keep its size.
+     */
+    private void transmit(byte kind, long id, long timeoutMs, String address, String node, Object frame) {
+        Buffer b = SCRATCH.get();
+        SCRATCH.set(null); // taken: a send from within this one (none is expected) gets a buffer of its own
+        if (b == null) {
+            b = Buffer.buffer(WireCodec.INITIAL_BYTES);
+        } else {
+            ((io.vertx.core.buffer.impl.BufferImpl) b).byteBuf().clear();
+        }
+        header(b, kind, id, timeoutMs, address);
+        codec.encodeInto(b, frame, directory.wireFormat(node));
+        transmit(node, b);
+        if (((io.vertx.core.buffer.impl.BufferImpl) b).byteBuf().capacity() <= SCRATCH_KEPT_BYTES) {
+            SCRATCH.set(b);
+        }
     }
 
     private void transmit(String node, Buffer message) {
@@ -131,7 +154,7 @@ public final class ClusterTransport implements Transport {
         Promise<Object> reply = ((io.vertx.core.impl.ContextInternal) vertx.getOrCreateContext()).promise();
         pending.put(id, new Pending(node, reply, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1,
             timeoutMs)), address, timeoutMs));
-        transmit(node, envelope(REQUEST, id, timeoutMs, local(address), encodeFor(node, frame)));
+        transmit(REQUEST, id, timeoutMs, local(address), node, frame);
         return reply.future();
     }
 
@@ -207,14 +230,16 @@ public final class ClusterTransport implements Transport {
         long timeoutMs = message.getLong(pos[0] + 8);
         pos[0] += 16;
         String address = readString(message, pos);
-        Buffer body = message.getBuffer(pos[0], message.length());
+        // A view, not a copy: the message's bytes are this node's own (JGroupsCluster copies them out of
+        // JGroups'), and decoding copies what a frame keeps (FrameReader.rawBytes).
+        Buffer body = message.slice(pos[0], message.length());
         try {
             switch (kind) {
                 case SEND -> deliverLocally(address, codec.decode(body));
                 case REQUEST -> vertx.eventBus().request(address, codec.decode(body),
                     new DeliveryOptions().setSendTimeout(Math.max(1, timeoutMs))).onComplete(ar -> {
                         if (ar.succeeded()) {
-                            transmit(from, envelope(REPLY, id, 0, "", encodeFor(from, ar.result().body())));
+                            transmit(REPLY, id, 0, "", from, ar.result().body());
                         } else {
                             transmit(from, envelope(FAILURE, id, 0, "", failure(ar.cause())));
                         }
@@ -281,9 +306,13 @@ public final class ClusterTransport implements Transport {
     }
 
     private static Buffer envelope(byte kind, long id, long timeoutMs, String address, Buffer body) {
-        Buffer b = Buffer.buffer(32 + body.length()).appendByte(kind).appendLong(id).appendLong(timeoutMs);
+        return header(Buffer.buffer(32 + body.length()), kind, id, timeoutMs, address).appendBuffer(body);
+    }
+
+    private static Buffer header(Buffer b, byte kind, long id, long timeoutMs, String address) {
+        b.appendByte(kind).appendLong(id).appendLong(timeoutMs);
         writeString(b, address);
-        return b.appendBuffer(body);
+        return b;
     }
 
     private static void writeString(Buffer b, String s) {
@@ -301,7 +330,7 @@ public final class ClusterTransport implements Transport {
         if (length < 0) {
             return null;
         }
-        String s = b.getString(pos[0], pos[0] + length, "UTF-8");
+        String s = WireCodec.utf8(b, pos[0], length);
         pos[0] += length;
         return s;
     }

@@ -234,7 +234,7 @@ public final class FrameReader {
             return null;
         }
         need(length);
-        String s = in.getString(pos, pos + length, "UTF-8");
+        String s = WireCodec.utf8(in, pos, length);
         pos += length;
         return s;
     }
