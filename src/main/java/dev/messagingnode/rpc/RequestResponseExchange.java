@@ -223,10 +223,6 @@ final class RequestResponseExchange extends ExchangeVerticle {
     private void settledDirectly(InFlight request) {
         inFlight.remove(request.seq);
         metrics.answered(request.startNanos);
-        if (request.acceptance != null) {
-            request.acceptance.reply(null);
-            request.acceptance = null;
-        }
     }
 
     private ReplyFrame timedOut(InFlight request) {
