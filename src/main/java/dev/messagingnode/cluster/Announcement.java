@@ -16,12 +16,13 @@ import java.util.TreeMap;
  * earlier one, so a lost or reordered one does no harm, and joiners and healed partitions converge by announcing
  * again. Encoded as JSON: small, rare, readable in a capture, and tolerant of fields a newer release adds.
  * {@code wireFormat} is the newest {@link WireCodec} format the node reads (absent from a node of the release
- * before it existed: 1), so each peer writes it frames it can read.
+ * before it existed: 1), so each peer writes it frames it can read; {@code transportFormat}, likewise, the newest
+ * {@link ClusterTransport#TRANSPORT_FORMAT} it reads (absent: 1, one cluster message per transport message).
  */
-public record Announcement(String node, long seq, List<HostedExchange> hosted, int wireFormat) {
+public record Announcement(String node, long seq, List<HostedExchange> hosted, int wireFormat, int transportFormat) {
 
     public Announcement(String node, long seq, List<HostedExchange> hosted) {
-        this(node, seq, hosted, WireCodec.FORMAT);
+        this(node, seq, hosted, WireCodec.FORMAT, ClusterTransport.TRANSPORT_FORMAT);
     }
 
     public Buffer encode() {
@@ -34,7 +35,7 @@ public record Announcement(String node, long seq, List<HostedExchange> hosted, i
                 .put("createdAt", h.createdAt()));
         }
         return new JsonObject().put("node", node).put("seq", seq).put("hosted", list).put("wireFormat", wireFormat)
-            .toBuffer();
+            .put("transportFormat", transportFormat).toBuffer();
     }
 
     public static Announcement decode(Buffer buffer) {
@@ -48,6 +49,7 @@ public record Announcement(String node, long seq, List<HostedExchange> hosted, i
                 h.getLong("createdAt")));
         }
         return new Announcement(json.getString("node"), json.getLong("seq"), List.copyOf(hosted),
-            Math.min(json.getInteger("wireFormat", WireCodec.OLDEST_FORMAT), WireCodec.FORMAT));
+            Math.min(json.getInteger("wireFormat", WireCodec.OLDEST_FORMAT), WireCodec.FORMAT),
+            Math.min(json.getInteger("transportFormat", 1), ClusterTransport.TRANSPORT_FORMAT));
     }
 }

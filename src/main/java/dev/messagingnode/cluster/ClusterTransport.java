@@ -27,7 +27,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The transport of a cluster member: an address {@code address@node} of another node is reached over the cluster
- * (one JGroups message each way, straight between the two nodes), anything else on the local event bus. On the
+ * (straight between the two nodes; what the event loops send to one node within a turn crosses as one JGroups
+ * message, see {@link OutboundBatches}), anything else on the local event bus. On the
  * receiving node the frame is handed to the local event bus as if sent there, and a request's reply or failure
  * goes back the same way, so exchanges, services and clients behave as on one node.
  *
@@ -41,6 +42,11 @@ import org.jboss.logging.Logger;
 public final class ClusterTransport implements Transport {
 
     public static final String TOPIC = "bus";
+    /**
+     * The newest transport format this node reads, announced to the others: 1, a cluster message per transport
+     * message; 2, also batches of them ({@link OutboundBatches}). A peer that announced none gets format 1.
+     */
+    public static final int TRANSPORT_FORMAT = 2;
     private static final Logger LOG = Logger.getLogger(ClusterTransport.class);
     private static final byte SEND = 1;
     private static final byte REQUEST = 2;
@@ -69,6 +75,7 @@ public final class ClusterTransport implements Transport {
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final List<Handler<String>> nodeLeftHandlers = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicLong> sentTo = new ConcurrentHashMap<>();
+    private final OutboundBatches outbound;
 
     public ClusterTransport(Vertx vertx, Cluster cluster, Directory directory, WireCodec codec) {
         this.vertx = vertx;
@@ -76,8 +83,9 @@ public final class ClusterTransport implements Transport {
         this.cluster = cluster;
         this.directory = directory;
         this.codec = codec;
+        this.outbound = new OutboundBatches(cluster, TOPIC, node -> directory.transportFormat(node) >= 2);
         // Requests, replies and chunks from other nodes: each member's on a context of its own (in order per sender).
-        cluster.messageHandlerPerSender(TOPIC, m -> onMessage(m.from(), m.payload()));
+        cluster.messageHandlerPerSender(TOPIC, m -> onReceived(m.from(), m.payload()));
         cluster.membershipHandler(view -> view.left().forEach(this::nodeLeft));
         vertx.setPeriodic(SWEEP_MS, t -> sweep());
     }
@@ -108,6 +116,11 @@ public final class ClusterTransport implements Transport {
         return n == null ? 0 : n.get();
     }
 
+    /** Cluster messages this node has sent to another: {@link #sentTo} less what travelled in batches. */
+    public long clusterMessagesTo(String node) {
+        return outbound.sentTo(node);
+    }
+
     /**
      * Sends {@code node} a message: the envelope, then {@code frame} in the newest wire format that node reads (a
      * peer of the previous release: format 1). Both are written into this thread's scratch buffer, which
@@ -134,7 +147,7 @@ public final class ClusterTransport implements Transport {
 
     private void transmit(String node, Buffer message) {
         sentTo.computeIfAbsent(node, k -> new AtomicLong()).incrementAndGet();
-        cluster.send(node, TOPIC, message);
+        outbound.send(node, message);
     }
 
     @Override
@@ -212,6 +225,7 @@ public final class ClusterTransport implements Transport {
     }
 
     private void nodeLeft(String node) {
+        outbound.forget(node);
         for (Map.Entry<Long, Pending> e : new ArrayList<>(pending.entrySet())) {
             if (e.getValue().node().equals(node) && pending.remove(e.getKey()) != null) {
                 e.getValue().reply().tryFail(new ReplyException(ReplyFailure.NO_HANDLERS,
@@ -220,6 +234,13 @@ public final class ClusterTransport implements Transport {
         }
         for (Handler<String> h : nodeLeftHandlers) {
             h.handle(node);
+        }
+    }
+
+    /** A cluster message from {@code from}: one transport message, or a batch of them, handled in order. */
+    private void onReceived(String from, Buffer received) {
+        if (!OutboundBatches.unbatch(received, message -> onMessage(from, message))) {
+            LOG.warnf("a batch from %s ended in bytes that are not a message; the rest of it was dropped", from);
         }
     }
 

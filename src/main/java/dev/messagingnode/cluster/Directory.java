@@ -32,6 +32,7 @@ public final class Directory {
     private final Predicate<String> singleOwnerPattern;
     private final Map<String, Announcement> byNode = new HashMap<>();
     private final Map<String, Integer> wireFormats = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> transportFormats = new java.util.concurrent.ConcurrentHashMap<>();
     /** Each node's announced exchanges by name, so that a change re-resolves only the names it touched. */
     private final Map<String, Map<String, HostedExchange>> byNodeAndName = new HashMap<>();
     private volatile Map<String, DirectoryEntry> entries = Map.of();
@@ -43,6 +44,7 @@ public final class Directory {
     /** Takes a node's announcement; false when an equal or later one was already taken. */
     public boolean apply(Announcement a) {
         wireFormats.put(a.node(), a.wireFormat());
+        transportFormats.put(a.node(), a.transportFormat());
         Announcement previous = byNode.get(a.node());
         if (previous != null && previous.seq() >= a.seq()) {
             return false;
@@ -79,6 +81,7 @@ public final class Directory {
             }
         }
         wireFormats.keySet().retainAll(members);
+        transportFormats.keySet().retainAll(members);
         boolean changed = byNode.keySet().retainAll(members);
         byNodeAndName.keySet().retainAll(members);
         if (changed) {
@@ -93,6 +96,14 @@ public final class Directory {
      */
     public int wireFormat(String node) {
         return wireFormats.getOrDefault(node, dev.messagingnode.exchange.WireCodec.OLDEST_FORMAT);
+    }
+
+    /**
+     * The newest transport format {@code node} reads ({@link ClusterTransport#TRANSPORT_FORMAT}), as it announced it;
+     * 1 until it has announced, or when it is of a release before batches. Read from any thread.
+     */
+    public int transportFormat(String node) {
+        return transportFormats.getOrDefault(node, 1);
     }
 
     /** Whether {@code node}'s announcement has reached this node, so that its exchanges are known here. */

@@ -122,6 +122,38 @@ class ClusterRoutingTest {
     }
 
     /**
+     * What a node sends another within one turn of its event loop crosses in a few cluster messages, not one each:
+     * a hundred requests given at once reach the exchange's node in far fewer, and every one is answered, in full.
+     */
+    @Test
+    void requestsGivenInOneTurnCrossToTheExchangesNodeInFewClusterMessages() {
+        exchange();
+        service(req -> req.reply(Buffer.buffer("price of " + req.message())));
+        assertThat(await(clientNode.client.call("quotes", Buffer.buffer("warm"))).message().toString())
+            .isEqualTo("price of warm");
+        ClusterTransport fromClient = (ClusterTransport) dev.messagingnode.exchange.Transport.of(clientNode.vertx);
+        long framesBefore = fromClient.sentTo(exchangeNode.name);
+        long messagesBefore = fromClient.clusterMessagesTo(exchangeNode.name);
+        int n = 100;
+        List<Future<Reply>> replies = new java.util.ArrayList<>();
+        io.vertx.core.Promise<Void> given = io.vertx.core.Promise.promise();
+        clientNode.vertx.runOnContext(v -> {
+            for (int i = 0; i < n; i++) {
+                replies.add(clientNode.client.call("quotes", Buffer.buffer(String.valueOf(i))));
+            }
+            given.complete();
+        });
+        await(given.future());
+        for (int i = 0; i < n; i++) {
+            assertThat(await(replies.get(i)).message().toString()).isEqualTo("price of " + i);
+        }
+        long frames = fromClient.sentTo(exchangeNode.name) - framesBefore;
+        long messages = fromClient.clusterMessagesTo(exchangeNode.name) - messagesBefore;
+        assertThat(frames).as("transport messages to the exchange's node").isGreaterThanOrEqualTo(n);
+        assertThat(messages).as("cluster messages that carried them").isLessThanOrEqualTo(n / 10);
+    }
+
+    /**
      * Client, exchange and service on three nodes: the service's node sends the reply straight to the client's
      * node (one hop, not two through the exchange's), the exchange hears only that it is settled, and the client
      * still hears "accepted" before the answer. With the client on the exchange's node the reply goes through the

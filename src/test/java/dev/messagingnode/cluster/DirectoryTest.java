@@ -54,6 +54,27 @@ class DirectoryTest {
     }
 
     @Test
+    void batchesGoOnlyToANodeThatAnnouncedItReadsThem() {
+        // A node of the release before batches announces no transportFormat: it is sent one message at a time.
+        Announcement old = Announcement.decode(Buffer.buffer("{\"node\":\"old\",\"seq\":1,\"hosted\":[],\"wireFormat\":2}"));
+        assertThat(old.transportFormat()).isEqualTo(1);
+        Announcement current = Announcement.decode(new Announcement("new", 1, List.of()).encode());
+        assertThat(current.transportFormat()).isEqualTo(ClusterTransport.TRANSPORT_FORMAT).isEqualTo(2);
+        Announcement newer = Announcement.decode(Buffer.buffer(
+            "{\"node\":\"next\",\"seq\":1,\"hosted\":[],\"wireFormat\":2,\"transportFormat\":7}"));
+        assertThat(newer.transportFormat()).isEqualTo(ClusterTransport.TRANSPORT_FORMAT);
+
+        Directory d = new Directory(p -> false);
+        assertThat(d.transportFormat("new")).isEqualTo(1); // not yet announced
+        d.apply(old);
+        d.apply(current);
+        assertThat(d.transportFormat("old")).isEqualTo(1);
+        assertThat(d.transportFormat("new")).isEqualTo(2);
+        d.retain(List.of("old"));
+        assertThat(d.transportFormat("new")).isEqualTo(1);
+    }
+
+    @Test
     void updatingNameByNameEndsWhereResolvingEverythingAgainWould() {
         Random random = new Random(7);
         Directory live = directory();

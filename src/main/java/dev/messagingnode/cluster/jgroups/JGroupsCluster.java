@@ -26,6 +26,7 @@ import org.jgroups.Message;
 import org.jgroups.MergeView;
 import org.jgroups.Receiver;
 import org.jgroups.View;
+import org.jgroups.util.MessageBatch;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.FRAG4;
@@ -216,9 +217,67 @@ public final class JGroupsCluster implements Cluster {
     }
 
     private void onMessage(Message message) {
+        Handoff h = handoff(message);
+        if (h != null) {
+            h.on().runOnContext(v -> h.run());
+        }
+    }
+
+    /**
+     * A batch JGroups read from one sender: the messages for each context are handed to it in one task, in their
+     * order, rather than one task (and often one wake-up of the loop) per message.
+     */
+    private void onBatch(MessageBatch batch) {
+        Context on = null;
+        List<Handoff> run = new ArrayList<>();
+        for (Message message : batch) {
+            Handoff h = handoff(message);
+            if (h == null) {
+                continue;
+            }
+            if (h.on() != on && !run.isEmpty()) {
+                submit(on, run);
+                run = new ArrayList<>();
+            }
+            on = h.on();
+            run.add(h);
+        }
+        if (!run.isEmpty()) {
+            submit(on, run);
+        }
+    }
+
+    private static void submit(Context on, List<Handoff> run) {
+        if (run.size() == 1) {
+            Handoff one = run.get(0);
+            on.runOnContext(v -> one.run());
+            return;
+        }
+        on.runOnContext(v -> {
+            for (Handoff h : run) {
+                try {
+                    h.run();
+                } catch (RuntimeException e) {
+                    // As a task of its own would have: reported, and the next message still handled.
+                    LOG.warnf(e, "a handler of topic %s failed on a message from %s", h.message().topic(),
+                        h.message().from());
+                }
+            }
+        });
+    }
+
+    /** A received message, its topic's handler and the context it runs on. */
+    private record Handoff(Context on, Handler<ClusterMessage> handler, ClusterMessage message) {
+        void run() {
+            handler.handle(message);
+        }
+    }
+
+    /** Where {@code message} is to be handled, or null when it is not ours (Raft's, or a topic nobody handles). */
+    private Handoff handoff(Message message) {
         if (message.getHeader(RAFT_ID) != null || message.getHeader(REDIRECT_ID) != null
             || message.getHeader(ELECTION_ID) != null) {
-            return; // Raft's own traffic, from a member whose stack has it while ours does not
+            return null; // Raft's own traffic, from a member whose stack has it while ours does not
         }
         byte[] bytes = message.getArray();
         int offset = message.getOffset();
@@ -226,7 +285,7 @@ public final class JGroupsCluster implements Cluster {
         String topic = new String(bytes, offset + 1, topicLength, StandardCharsets.UTF_8);
         Handler<ClusterMessage> h = topics.get(topic);
         if (h == null) {
-            return;
+            return null;
         }
         int start = offset + 1 + topicLength;
         // A view of the message's own array, not a copy: JGroups reads every received message into an array of its
@@ -235,7 +294,7 @@ public final class JGroupsCluster implements Cluster {
             offset + message.getLength() - start));
         ClusterMessage m = new ClusterMessage(String.valueOf(message.getSrc()), topic, payload);
         Context on = perSender.contains(topic) ? inbound[Math.floorMod(m.from().hashCode(), inbound.length)] : context;
-        on.runOnContext(v -> h.handle(m));
+        return new Handoff(on, h, m);
     }
 
     @Override
@@ -252,6 +311,11 @@ public final class JGroupsCluster implements Cluster {
                 @Override
                 public void receive(Message message) {
                     onMessage(message);
+                }
+
+                @Override
+                public void receive(MessageBatch batch) {
+                    onBatch(batch);
                 }
             });
             channel.connect(settings.name());
