@@ -19,6 +19,9 @@ import java.util.Map;
  */
 public final class FrameReader {
 
+    /** Byte components this long or longer are read as views of the frame's buffer, not copies. */
+    static final int VIEW_BYTES = 64 * 1024;
+
     private final Buffer in;
     private final int format;
     private int pos;
@@ -259,7 +262,11 @@ public final class FrameReader {
             return null;
         }
         need(length);
-        Buffer b = in.getBuffer(pos, pos + length);
+        // A large body (a chunk) is a view of the message it came in, which is this frame's alone (see
+        // WireCodec#decode): its copy cost the receiving event loop a zeroed array and a copy of each 1 MiB chunk.
+        // Smaller ones are copied, so that a frame kept for long (a held delivery) does not keep a whole batch of
+        // other frames' bytes reachable; messages that large travel alone, never in a batch.
+        Buffer b = length >= VIEW_BYTES ? in.slice(pos, pos + length) : in.getBuffer(pos, pos + length);
         pos += length;
         return b;
     }

@@ -114,6 +114,11 @@ public final class WireCodec {
         return in.getString(from, from + length, "UTF-8");
     }
 
+    /**
+     * The value {@code in} holds. A byte component of 64 KiB or more is a view of {@code in} rather than a copy, so
+     * {@code in} must be the caller's alone and never written again (a received cluster message is: JGroups reads
+     * each into an array of its own).
+     */
     public Object decode(Buffer in) {
         FrameReader reader = new FrameReader(in, 0, FORMAT);
         Object value = readValue(in, reader);

@@ -23,6 +23,34 @@ class WireCodecTest {
 
     private final WireCodec codec = StandardPatterns.all().wireCodec();
 
+    /**
+     * A chunk-sized body is read as a view of the received message (no zeroed array and copy per chunk on the
+     * receiving event loop); a small one is copied, so that it keeps no larger message reachable.
+     */
+    @Test
+    void aLargeBodyIsAViewOfTheReceivedMessageAndASmallOneACopy() {
+        for (int length : new int[] {FrameReader.VIEW_BYTES, FrameReader.VIEW_BYTES - 1}) {
+            byte[] bytes = new byte[length];
+            java.util.Arrays.fill(bytes, (byte) 42);
+            Buffer received = codec.encode(new dev.messagingnode.rpc.ChunkFrame(1, dev.messagingnode.rpc.ChunkFrame.Kind.DATA,
+                0, 8, 1000, Buffer.buffer(bytes), null));
+            dev.messagingnode.rpc.ChunkFrame decoded = (dev.messagingnode.rpc.ChunkFrame) codec.decode(received);
+            assertThat(decoded.data().length()).isEqualTo(length);
+            received.setByte(bodyStart(received, length), (byte) 7);
+            assertThat(decoded.data().getByte(0)).isEqualTo(length >= FrameReader.VIEW_BYTES ? (byte) 7 : (byte) 42);
+        }
+    }
+
+    /** Where the body of {@code length} bytes of 42 starts in an encoded frame: after its length. */
+    private static int bodyStart(Buffer encoded, int length) {
+        for (int at = 4; at + length <= encoded.length(); at++) {
+            if (encoded.getInt(at - 4) == length && encoded.getByte(at) == 42) {
+                return at;
+            }
+        }
+        throw new AssertionError("body not found");
+    }
+
     @Test
     void everyRegisteredFrameSurvivesItsWireForm() throws Exception {
         assertThat(codec.types()).hasSizeGreaterThan(20);
