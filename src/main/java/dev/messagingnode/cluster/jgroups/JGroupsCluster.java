@@ -231,7 +231,14 @@ public final class JGroupsCluster implements Cluster {
         Context on = null;
         List<Handoff> run = new ArrayList<>();
         for (Message message : batch) {
-            Handoff h = handoff(message);
+            Handoff h;
+            try {
+                h = handoff(message);
+            } catch (RuntimeException e) {
+                // One message we cannot read costs that message, not the rest of its batch (as JGroups' own loop).
+                LOG.warnf(e, "dropped a message from %s that could not be read", batch.sender());
+                continue;
+            }
             if (h == null) {
                 continue;
             }
