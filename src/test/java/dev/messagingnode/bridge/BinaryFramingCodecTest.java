@@ -66,6 +66,42 @@ class BinaryFramingCodecTest {
         }
     }
 
+    /**
+     * A chunk-sized body is not copied into its frame (the frame is its header's bytes and the body's own, side by
+     * side), and the bytes are those of a frame of one buffer: the same length, header, segment lengths and bodies.
+     */
+    @Test
+    void aFrameWithAChunkSizedBodySharesTheBodysBytesAndReadsBackTheSame() {
+        byte[] large = new byte[HeaderWriter.SHARED_SEGMENT_BYTES];
+        java.util.Arrays.fill(large, (byte) 'c');
+        Buffer chunk = Buffer.buffer(large);
+        JsonObject frame = new JsonObject().put("type", "message").put("address", TRICKY)
+            .put("body", new JsonObject().put("messages", new JsonArray()
+                .add(MessageJson.putRaw(new JsonObject(), chunk))
+                .add(MessageJson.putRaw(new JsonObject(), Buffer.buffer("tail")))));
+        Buffer bytes = BinaryFraming.encode(frame);
+        assertThat(bytes.getInt(0)).isEqualTo(bytes.length() - 4);
+        int header = bytes.getInt(4);
+        assertThat(new JsonObject(bytes.getString(8, 8 + header)).getString("address")).isEqualTo(TRICKY);
+        int at = 8 + header;
+        assertThat(bytes.getInt(at)).isEqualTo(large.length);
+        assertThat(bytes.getBytes(at + 4, at + 4 + large.length)).isEqualTo(large);
+        at += 4 + large.length;
+        assertThat(bytes.getInt(at)).isEqualTo(4);
+        assertThat(bytes.getString(at + 4, at + 8)).isEqualTo("tail");
+        assertThat(at + 8).isEqualTo(bytes.length());
+        // Shared, not copied: a change to the body's buffer shows in the frame.
+        chunk.setByte(0, (byte) 'x');
+        assertThat(bytes.getByte(8 + header + 4)).isEqualTo((byte) 'x');
+        // One byte shorter: copied into one buffer, as every smaller body is.
+        Buffer small = Buffer.buffer(java.util.Arrays.copyOf(large, large.length - 1));
+        Buffer copied = BinaryFraming.encode(new JsonObject().put("type", "message")
+            .put("body", MessageJson.putRaw(new JsonObject(), small)));
+        small.setByte(0, (byte) 'y');
+        int h = copied.getInt(4);
+        assertThat(copied.getByte(8 + h + 4)).isEqualTo((byte) 'c');
+    }
+
     @Test
     void aSinkBatchCarriesOneSegmentPerMessage() {
         JsonObject frame = new JsonObject().put("body", new JsonObject().put("messages", new JsonArray()
