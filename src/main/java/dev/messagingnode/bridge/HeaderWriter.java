@@ -153,13 +153,14 @@ final class HeaderWriter {
 
     private Buffer shared(int total) {
         io.netty.buffer.ByteBuf[] parts = new io.netty.buffer.ByteBuf[2 * segments.size()];
-        Buffer head = Buffer.buffer(12 + length).appendInt(total - 4).appendInt(length).appendBytes(bytes, 0, length);
         for (int i = 0; i < segments.size(); i++) {
             Buffer s = segments.get(i);
-            head.appendInt(s.length());
-            parts[2 * i] = ((io.vertx.core.buffer.impl.BufferImpl) head).getByteBuf();
-            parts[2 * i + 1] = ((io.vertx.core.buffer.impl.BufferImpl) s).getByteBuf();
-            head = Buffer.buffer(4);
+            // Before each body its length; before the first, the frame's length and its header too.
+            Buffer head = i == 0
+                ? Buffer.buffer(12 + length).appendInt(total - 4).appendInt(length).appendBytes(bytes, 0, length)
+                : Buffer.buffer(4);
+            parts[2 * i] = head.appendInt(s.length()).getByteBuf();
+            parts[2 * i + 1] = s.getByteBuf();
         }
         return Buffer.buffer(io.netty.buffer.Unpooled.wrappedBuffer(parts));
     }

@@ -29,10 +29,14 @@ public final class Directory {
     private record Candidate(String node, HostedExchange hosted) {
     }
 
+    /** The newest cluster wire format and transport format a node announced it reads. */
+    private record Formats(int wire, int transport) {
+    }
+
     private final Predicate<String> singleOwnerPattern;
     private final Map<String, Announcement> byNode = new HashMap<>();
-    private final Map<String, Integer> wireFormats = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, Integer> transportFormats = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What each node announced it reads, kept apart from {@link #byNode} to be read from any thread. */
+    private final Map<String, Formats> formats = new java.util.concurrent.ConcurrentHashMap<>();
     /** Each node's announced exchanges by name, so that a change re-resolves only the names it touched. */
     private final Map<String, Map<String, HostedExchange>> byNodeAndName = new HashMap<>();
     private volatile Map<String, DirectoryEntry> entries = Map.of();
@@ -43,8 +47,7 @@ public final class Directory {
 
     /** Takes a node's announcement; false when an equal or later one was already taken. */
     public boolean apply(Announcement a) {
-        wireFormats.put(a.node(), a.wireFormat());
-        transportFormats.put(a.node(), a.transportFormat());
+        formats.put(a.node(), new Formats(a.wireFormat(), a.transportFormat()));
         Announcement previous = byNode.get(a.node());
         if (previous != null && previous.seq() >= a.seq()) {
             return false;
@@ -80,8 +83,7 @@ public final class Directory {
                 touched.addAll(e.getValue().keySet());
             }
         }
-        wireFormats.keySet().retainAll(members);
-        transportFormats.keySet().retainAll(members);
+        formats.keySet().retainAll(members);
         boolean changed = byNode.keySet().retainAll(members);
         byNodeAndName.keySet().retainAll(members);
         if (changed) {
@@ -95,7 +97,8 @@ public final class Directory {
      * or when it is of the release before formats were announced. Read from any thread.
      */
     public int wireFormat(String node) {
-        return wireFormats.getOrDefault(node, dev.messagingnode.exchange.WireCodec.OLDEST_FORMAT);
+        Formats f = formats.get(node);
+        return f == null ? dev.messagingnode.exchange.WireCodec.OLDEST_FORMAT : f.wire();
     }
 
     /**
@@ -103,12 +106,13 @@ public final class Directory {
      * 1 until it has announced, or when it is of a release before batches. Read from any thread.
      */
     public int transportFormat(String node) {
-        return transportFormats.getOrDefault(node, 1);
+        Formats f = formats.get(node);
+        return f == null ? 1 : f.transport();
     }
 
     /** Whether {@code node}'s announcement has reached this node, so that its exchanges are known here. */
     public boolean announced(String node) {
-        return wireFormats.containsKey(node);
+        return formats.containsKey(node);
     }
 
     public Optional<DirectoryEntry> get(String name) {
