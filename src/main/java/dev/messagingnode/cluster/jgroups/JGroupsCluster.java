@@ -403,6 +403,13 @@ public final class JGroupsCluster implements Cluster {
         // nothing reaches the healthy members either: their heartbeats stop and the majority's nodes suspect each
         // other too. That is how "only the third's link is down" split a cluster into three.
         tcp.setBundlerType("org.jgroups.protocols.PerDestinationBundler");
+        // Regular messages go up on the thread that read them from the connection, not through JGroups' pool: all
+        // that thread then does with ours is hand them to an event loop (a task per batch, see onBatch), and the
+        // pool's hand-off was one more wake-up per message on each hop. Raft's appends do not run on the reader
+        // either: RAFT queues what it receives for its own thread, where the appends and their fsync run. OOB
+        // messages (heartbeats, suspicions) still go through the pool: the regular path never delays failure
+        // detection.
+        tcp.setMessageProcessingPolicy("direct");
         stack.add(tcp);
         if (settings.discovery() == ClusterSettings.Discovery.DNS_PING) {
             stack.add(new DNS_PING().setDNSQuery(settings.dnsQuery()));

@@ -61,9 +61,75 @@ class JGroupsClusterTest {
         assertThat(heard.get(10, TimeUnit.SECONDS)).isEqualTo("b: b is here");
     }
 
+    /**
+     * A message between nodes goes up the receiving stack on the thread that read it from the connection: JGroups'
+     * default hands every message to its thread pool first, one more wake-up on each hop of a request (most of the
+     * latency of one request in flight across two nodes).
+     */
+    @Test
+    void aMessageGoesUpOnTheThreadThatReadItNotThroughAPool() throws Exception {
+        int p1 = NodeProcess.freePort();
+        int p2 = NodeProcess.freePort();
+        List<String> seeds = List.of("127.0.0.1:" + p1, "127.0.0.1:" + p2);
+        String name = "direct-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        UpThreads upThreads = new UpThreads();
+        first = new JGroupsCluster(vertx, settings(name, "a", p1, seeds), List.of(),
+            channel -> channel.getProtocolStack().insertProtocolAtTop(upThreads));
+        first.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        second = new JGroupsCluster(vertx, settings(name, "b", p2, seeds));
+        second.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        for (int i = 0; i < 100 && !second.members().contains("a"); i++) {
+            Thread.sleep(50);
+        }
+
+        // The first message between two members may wait in UNICAST3 for its connection and go up later on
+        // whichever thread completes it: the messages after it are the ones in question.
+        CompletableFuture<String> firstHeard = new CompletableFuture<>();
+        java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(20);
+        first.messageHandler("hello", m -> {
+            firstHeard.complete(String.valueOf(m.payload()));
+            all.countDown();
+        });
+        second.send("a", "hello", Buffer.buffer("from b"));
+        assertThat(firstHeard.get(10, TimeUnit.SECONDS)).isEqualTo("from b");
+        upThreads.names.clear();
+
+        for (int i = 1; i < 20; i++) {
+            second.send("a", "hello", Buffer.buffer("from b " + i));
+            Thread.sleep(5);
+        }
+
+        assertThat(all.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(upThreads.names).hasSize(19)
+            .allSatisfy(thread -> assertThat(thread).startsWith("Connection.Receiver"));
+    }
+
     private static ClusterSettings settings(String cluster, String node, int port, List<String> seeds) {
         return new ClusterSettings(cluster, node, "127.0.0.1", port, ClusterSettings.Discovery.TCPPING, seeds, null,
             Duration.ofSeconds(3));
+    }
+
+    /** Records the threads that carry regular messages with a body up to the top of the stack. */
+    static final class UpThreads extends Protocol {
+        final java.util.Queue<String> names = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+        @Override
+        public Object up(org.jgroups.Message msg) {
+            record(msg);
+            return up_prot.up(msg);
+        }
+
+        @Override
+        public void up(org.jgroups.util.MessageBatch batch) {
+            batch.forEach(this::record);
+            up_prot.up(batch);
+        }
+
+        private void record(org.jgroups.Message msg) {
+            if (msg.getLength() > 0 && !msg.isFlagSet(org.jgroups.Message.Flag.OOB)) {
+                names.add(Thread.currentThread().getName());
+            }
+        }
     }
 
     /** Returns from the channel's CONNECT half a second after the layers below it did (and the view came up). */
