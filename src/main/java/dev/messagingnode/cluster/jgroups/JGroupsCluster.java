@@ -405,10 +405,10 @@ public final class JGroupsCluster implements Cluster {
         tcp.setBundlerType("org.jgroups.protocols.PerDestinationBundler");
         // Regular messages go up on the thread that read them from the connection, not through JGroups' pool: all
         // that thread then does with ours is hand them to an event loop (a task per batch, see onBatch), and the
-        // pool's hand-off was one more wake-up per message on each hop. Raft's appends do not run on the reader
-        // either: RAFT queues what it receives for its own thread, where the appends and their fsync run. OOB
-        // messages (heartbeats, suspicions) still go through the pool: the regular path never delays failure
-        // detection.
+        // pool's hand-off was one more wake-up per message on each hop. Nothing else on that path waits either:
+        // RAFT queues what it receives for its own thread, where the appends and their fsync run. Regular messages
+        // from one member went up in order, one at a time, before too (the default policy allows one pool thread
+        // per sender); OOB messages still go through the pool.
         tcp.setMessageProcessingPolicy("direct");
         stack.add(tcp);
         if (settings.discovery() == ClusterSettings.Discovery.DNS_PING) {
