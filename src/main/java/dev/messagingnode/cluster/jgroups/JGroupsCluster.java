@@ -433,7 +433,11 @@ public final class JGroupsCluster implements Cluster {
         // three members in a 256 MiB heap ran out of it (ClusterChunkedHeapTest failed in about half its runs).
         // Batches of 5 or more are acknowledged at once; small messages arrive in larger batches under load, so it
         // costs them nothing measurable (two nodes: pub-sub and rpc unchanged or better, chunks +15 %).
-        stack.add(new UNICAST3().setAckThreshold(5));
+        // Messages that go up one at a time are acknowledged at the next xmit_interval. Since the reader passes them
+        // up itself ("direct" above) a chunk's fragments mostly arrive so, not queued into batches behind a busy pool
+        // thread as before: at 500 ms the sender again kept hundreds of MiB (ClusterChunkedHeapTest ran out of its
+        // heap). Every 50 ms bounds that to what crosses in 50 ms, for one small ack per member and interval.
+        stack.add(new UNICAST3().setAckThreshold(5).setXmitInterval(50));
         stack.add(new STABLE());
         // A node alone waits join_timeout before it forms a cluster of its own: long enough for a busy coordinator to
         // answer; MERGE3 joins up any split that happens anyway.

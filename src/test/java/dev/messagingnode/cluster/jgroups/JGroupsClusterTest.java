@@ -40,16 +40,13 @@ class JGroupsClusterTest {
      */
     @Test
     void aBroadcastFromTheFirstViewsHandlerReachesTheOthers() throws Exception {
-        int p1 = NodeProcess.freePort();
-        int p2 = NodeProcess.freePort();
-        List<String> seeds = List.of("127.0.0.1:" + p1, "127.0.0.1:" + p2);
-        String name = "join-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-        first = new JGroupsCluster(vertx, settings(name, "a", p1, seeds));
+        TwoMembers two = TwoMembers.fresh("join");
+        first = new JGroupsCluster(vertx, two.settings("a"));
         CompletableFuture<String> heard = new CompletableFuture<>();
         first.messageHandler("hello", m -> heard.complete(m.from() + ": " + m.payload()));
         first.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
-        second = new JGroupsCluster(vertx, settings(name, "b", p2, seeds), List.of(),
+        second = new JGroupsCluster(vertx, two.settings("b"), List.of(),
             channel -> channel.getProtocolStack().insertProtocolAtTop(new SlowConnect()));
         second.membershipHandler(view -> {
             if (view.joined().contains("b")) {
@@ -68,15 +65,12 @@ class JGroupsClusterTest {
      */
     @Test
     void aMessageGoesUpOnTheThreadThatReadItNotThroughAPool() throws Exception {
-        int p1 = NodeProcess.freePort();
-        int p2 = NodeProcess.freePort();
-        List<String> seeds = List.of("127.0.0.1:" + p1, "127.0.0.1:" + p2);
-        String name = "direct-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        TwoMembers two = TwoMembers.fresh("direct");
         UpThreads upThreads = new UpThreads();
-        first = new JGroupsCluster(vertx, settings(name, "a", p1, seeds), List.of(),
+        first = new JGroupsCluster(vertx, two.settings("a"), List.of(),
             channel -> channel.getProtocolStack().insertProtocolAtTop(upThreads));
         first.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        second = new JGroupsCluster(vertx, settings(name, "b", p2, seeds));
+        second = new JGroupsCluster(vertx, two.settings("b"));
         second.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         for (int i = 0; i < 100 && !second.members().contains("a"); i++) {
             Thread.sleep(50);
@@ -104,9 +98,18 @@ class JGroupsClusterTest {
             .allSatisfy(thread -> assertThat(thread).startsWith("Connection.Receiver"));
     }
 
-    private static ClusterSettings settings(String cluster, String node, int port, List<String> seeds) {
-        return new ClusterSettings(cluster, node, "127.0.0.1", port, ClusterSettings.Discovery.TCPPING, seeds, null,
-            Duration.ofSeconds(3));
+    /** A cluster of its own for members "a" and "b", each on a free port, each seeded with both. */
+    private record TwoMembers(String name, int portA, int portB) {
+        static TwoMembers fresh(String prefix) throws java.io.IOException {
+            return new TwoMembers(prefix + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime(),
+                NodeProcess.freePort(), NodeProcess.freePort());
+        }
+
+        ClusterSettings settings(String node) {
+            return new ClusterSettings(name, node, "127.0.0.1", node.equals("a") ? portA : portB,
+                ClusterSettings.Discovery.TCPPING, List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB), null,
+                Duration.ofSeconds(3));
+        }
     }
 
     /** Records the threads that carry regular messages with a body up to the top of the stack. */
