@@ -72,9 +72,8 @@ class JGroupsClusterTest {
         first.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         second = new JGroupsCluster(vertx, two.settings("b"));
         second.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        for (int i = 0; i < 100 && !second.members().contains("a"); i++) {
-            Thread.sleep(50);
-        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+            .until(() -> second.members().contains("a"));
 
         // The first message between two members may wait in UNICAST3 for its connection and go up later on
         // whichever thread completes it: the messages after it are the ones in question.
