@@ -29,8 +29,9 @@ import org.jboss.logging.Logger;
  * The transport of a cluster member: an address {@code address@node} of another node is reached over the cluster
  * (straight between the two nodes; what the event loops send to one node within a turn crosses as one JGroups
  * message, see {@link OutboundBatches}), anything else on the local event bus. On the
- * receiving node the frame is handed to the local event bus as if sent there, and a request's reply or failure
- * goes back the same way, so exchanges, services and clients behave as on one node.
+ * receiving node the frame is handed to its party or exchange as if sent there (through {@link LocalParties}, or the
+ * local event bus for any other address), and a request's reply or failure goes back the same way, so exchanges,
+ * services and clients behave as on one node. A request's deadline is kept by the requesting node alone.
  *
  * <pre>
  *   message := kind(1) correlation(8) timeoutMs(8) address(string) body
@@ -257,14 +258,7 @@ public final class ClusterTransport implements Transport {
         try {
             switch (kind) {
                 case SEND -> deliverLocally(address, codec.decode(body));
-                case REQUEST -> vertx.eventBus().request(address, codec.decode(body),
-                    new DeliveryOptions().setSendTimeout(Math.max(1, timeoutMs))).onComplete(ar -> {
-                        if (ar.succeeded()) {
-                            transmit(REPLY, id, 0, "", from, ar.result().body());
-                        } else {
-                            transmit(from, envelope(FAILURE, id, 0, "", failure(ar.cause())));
-                        }
-                    });
+                case REQUEST -> requestHere(address, codec.decode(body), new AnswerTo(from, id), timeoutMs);
                 case REPLY -> complete(id, codec.decode(body), null);
                 case FAILURE -> complete(id, null, readFailure(body));
                 default -> LOG.warnf("unknown message kind %d from %s", kind, from);
@@ -275,6 +269,50 @@ public final class ClusterTransport implements Transport {
                 transmit(from, envelope(FAILURE, id, 0, "",
                     failure(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, -1, e.toString()))));
             }
+        }
+    }
+
+    /**
+     * A request from another node, answered to it: straight to a party or exchange of this node (see
+     * {@link LocalParties#request}; the requester keeps the deadline, so nothing here waits for it), else on the event
+     * bus, which times it out at the requester's timeout.
+     */
+    private void requestHere(String address, Object frame, AnswerTo answer, long timeoutMs) {
+        if (parties.request(address, frame, answer)) {
+            return;
+        }
+        vertx.eventBus().request(address, frame, new DeliveryOptions().setSendTimeout(Math.max(1, timeoutMs)))
+            .onComplete(ar -> {
+                if (ar.succeeded()) {
+                    answer.reply(ar.result().body());
+                } else {
+                    answer.fail(ar.cause());
+                }
+            });
+    }
+
+    /** The answer to request {@code id} of node {@code from}: a REPLY or FAILURE message back to it. */
+    private final class AnswerTo implements LocalParties.Answer {
+        private final String from;
+        private final long id;
+
+        AnswerTo(String from, long id) {
+            this.from = from;
+            this.id = id;
+        }
+
+        @Override
+        public void reply(Object body) {
+            transmit(REPLY, id, 0, "", from, body);
+        }
+
+        @Override
+        public void fail(ReplyException failure) {
+            fail((Throwable) failure);
+        }
+
+        void fail(Throwable t) {
+            transmit(from, envelope(FAILURE, id, 0, "", failure(t)));
         }
     }
 

@@ -50,6 +50,8 @@ public abstract class ExchangeVerticle extends AbstractVerticle {
         io.vertx.core.Context here = vertx.getOrCreateContext(); // this verticle's own
         stopNodeLeft = transport.onNodeLeft(node -> here.runOnContext(v -> nodeLeft(node)));
         consumer = vertx.eventBus().consumer(Addresses.exchange(name()), this::dispatch);
+        // Sends and other nodes' requests come straight to dispatch on this context, without the event bus.
+        LocalParties.of(vertx).add(Addresses.exchange(name()), here, consumer, this::dispatch);
         sweepTimer = vertx.setPeriodic(partyCheckInterval.toMillis(), id -> checkParties());
         Consumers.registered(consumer).onComplete(started);
     }
@@ -65,6 +67,7 @@ public abstract class ExchangeVerticle extends AbstractVerticle {
         for (Party p : parties.drain()) {
             transport.send(p.address(), down);
         }
+        LocalParties.of(vertx).remove(Addresses.exchange(name()), consumer);
         consumer.unregister().onComplete(stopped);
         meters.removeAll();
     }

@@ -8,6 +8,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.shareddata.Shareable;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,8 +19,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * party's context without the event bus: an exchange's deliveries to its subscribers, consumers and workers, and
  * the answers a client's inbox is sent (a service's direct reply, a late first answer, a dialogue's notices). The
  * event bus did the same with a codec lookup, a delivery context and a message per delivery, four per publish
- * under pub-sub fan-out (JFR: about a seventh of the node's event loops). Requests still go through the event bus,
- * which routes their replies; a party stays an event-bus consumer too, for those and for other nodes.
+ * under pub-sub fan-out (JFR: about a seventh of the node's event loops). Exchanges are here too (their verticles
+ * add themselves), so a frame from another node reaches its exchange the same way.
+ *
+ * <p>Requests from another node are handed over here as well ({@link #request}): the cluster transport keeps the
+ * requester's deadline on the requesting node, so the event bus's reply registration and timer per request on this
+ * node only duplicated it, and its reply came back through one more context before it crossed. Requests made on this
+ * node still go through the event bus, which routes their replies and times them out. A party stays an event-bus
+ * consumer too, for those.
  *
  * <p>A send is handed over in order, as the event bus does: the party's context runs each in turn. A party whose
  * consumer Vert.x has removed (its verticle undeployed) receives nothing more, as on the event bus.
@@ -55,6 +63,11 @@ public final class LocalParties {
         byAddress.remove(address);
     }
 
+    /** Removes {@code address} only while it is {@code consumer}'s: a newer consumer added since keeps it. */
+    public void remove(String address, MessageConsumer<Object> consumer) {
+        byAddress.computeIfPresent(address, (a, p) -> p.consumer() == consumer ? null : p);
+    }
+
     /** True when a party here took the frame; false: send it on the event bus. */
     public boolean send(String address, Object frame) {
         Party p = byAddress.get(address);
@@ -67,6 +80,103 @@ public final class LocalParties {
             }
         });
         return true;
+    }
+
+    /**
+     * How a request handed over by {@link #request} is answered: once, on whatever thread the party answers (its own
+     * context, or a later one where it answers asynchronously).
+     */
+    public interface Answer {
+        void reply(Object body);
+
+        void fail(ReplyException failure);
+    }
+
+    /**
+     * Hands a request to the party at {@code address} on its context, as the event bus would, and {@code answer}
+     * gets the party's reply or failure; a party whose consumer is gone by then fails it as "no handlers", as the
+     * event bus does (an exchange takes that as a party that vanished before it saw the work). No timeout here: the
+     * caller keeps the deadline. False when no party here has that address: send it on the event bus.
+     */
+    public boolean request(String address, Object frame, Answer answer) {
+        Party p = byAddress.get(address);
+        if (p == null) {
+            return false;
+        }
+        p.context().runOnContext(v -> {
+            if (!p.consumer().isRegistered()) {
+                answer.fail(new ReplyException(ReplyFailure.NO_HANDLERS, "No handlers for address " + address));
+                return;
+            }
+            Requested request = new Requested(address, frame, answer);
+            try {
+                p.handler().handle(request);
+            } catch (RuntimeException e) {
+                // As the event bus would report it (the context's exception handler), but the caller hears now,
+                // not at its deadline.
+                request.reply(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, -1, e.toString()), null);
+                throw e;
+            }
+        });
+        return true;
+    }
+
+    /** A request as its handler reads it: {@link #reply} and {@link #fail} go to its {@link Answer}, once. */
+    private static final class Requested implements Message<Object> {
+        private final String address;
+        private final Object body;
+        private final Answer answer;
+        /** A second answer is dropped, as the event bus drops one whose reply handler has gone. */
+        private volatile boolean answered;
+
+        Requested(String address, Object body, Answer answer) {
+            this.address = address;
+            this.body = body;
+            this.answer = answer;
+        }
+
+        @Override
+        public String address() {
+            return address;
+        }
+
+        @Override
+        public MultiMap headers() {
+            return MultiMap.caseInsensitiveMultiMap();
+        }
+
+        @Override
+        public Object body() {
+            return body;
+        }
+
+        @Override
+        public String replyAddress() {
+            return null;
+        }
+
+        @Override
+        public boolean isSend() {
+            return true;
+        }
+
+        @Override
+        public void reply(Object message, DeliveryOptions options) {
+            if (answered) {
+                return;
+            }
+            answered = true;
+            if (message instanceof ReplyException failure) {
+                answer.fail(failure); // what Message.fail and MessagingException.failReply send
+            } else {
+                answer.reply(message);
+            }
+        }
+
+        @Override
+        public <R> Future<Message<R>> replyAndRequest(Object message, DeliveryOptions options) {
+            return Future.failedFuture("a request from another node is answered once, without a request back");
+        }
     }
 
     /** A sent frame as its handler reads it: no reply address, so a reply goes nowhere, as for any send. */

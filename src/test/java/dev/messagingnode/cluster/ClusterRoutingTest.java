@@ -108,6 +108,37 @@ class ClusterRoutingTest {
         }
     }
 
+    /**
+     * A request from another node goes straight to its exchange, and the exchange's work straight to its service,
+     * without the receiving node's event bus: the requesting node keeps the deadline, so a reply registration and a
+     * timer per request there only duplicated it (and its answer took one more context hop before it crossed).
+     */
+    @Test
+    void requestsFromAnotherNodeReachTheExchangeAndTheServiceWithoutTheEventBus() {
+        exchange();
+        service(req -> req.reply(Buffer.buffer("price of " + req.message())));
+        List<String> onExchangeNode = new CopyOnWriteArrayList<>();
+        List<String> onServiceNode = new CopyOnWriteArrayList<>();
+        exchangeNode.vertx.eventBus().addOutboundInterceptor(dc -> {
+            onExchangeNode.add(dc.message().address());
+            dc.next();
+        });
+        serviceNode.vertx.eventBus().addOutboundInterceptor(dc -> {
+            onServiceNode.add(dc.message().address());
+            dc.next();
+        });
+        for (int i = 0; i < 20; i++) {
+            assertThat(await(clientNode.client.call("quotes", Buffer.buffer(String.valueOf(i)))).message().toString())
+                .isEqualTo("price of " + i);
+        }
+        String exchangeAddress = dev.messagingnode.exchange.Addresses.exchange("quotes");
+        String partyPrefix = dev.messagingnode.exchange.Addresses.party("");
+        assertThat(onExchangeNode).as("event-bus messages on the exchange's node").noneMatch(a ->
+            a.equals(exchangeAddress) || a.startsWith("__vertx.reply"));
+        assertThat(onServiceNode).as("event-bus messages on the service's node").noneMatch(a ->
+            a.startsWith(partyPrefix) || a.startsWith("__vertx.reply"));
+    }
+
     @Test
     void aRequestFromOneNodeReachesAServiceOnAnotherThroughAnExchangeOnAThird() {
         exchange();

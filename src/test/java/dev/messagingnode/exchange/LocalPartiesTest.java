@@ -12,7 +12,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Sends to a party on this node are handed to it on its context, in order, and stop when its consumer goes. */
+/**
+ * Sends to a party on this node are handed to it on its context, in order, and stop when its consumer goes; a
+ * request (from another node) is handed over the same way and answered once, a party gone answers "no handlers".
+ */
 class LocalPartiesTest {
 
     private final Vertx vertx = Vertx.vertx();
@@ -58,5 +61,72 @@ class LocalPartiesTest {
 
         parties.remove("party.p1");
         assertThat(parties.send("party.p1", "x")).isFalse();
+    }
+
+    @Test
+    void aRequestIsAnsweredOnceAndAPartyGoneOrThrowingFailsItAtOnce() throws Exception {
+        LocalParties parties = LocalParties.of(vertx);
+        List<Object> answers = new CopyOnWriteArrayList<>();
+        LocalParties.Answer answer = new LocalParties.Answer() {
+            @Override
+            public void reply(Object body) {
+                answers.add("reply " + body + " on " + Thread.currentThread().getName().startsWith("vert.x-eventloop"));
+            }
+
+            @Override
+            public void fail(io.vertx.core.eventbus.ReplyException failure) {
+                answers.add("fail " + failure.failureType() + " " + failure.failureCode() + " " + failure.getMessage());
+            }
+        };
+        String deployment = vertx.deployVerticle(new AbstractVerticle() {
+            @Override
+            public void start() {
+                MessageConsumer<Object> consumer = vertx.eventBus().consumer("party.r1", m -> { });
+                parties.add("party.r1", context, consumer, m -> {
+                    switch ((String) m.body()) {
+                        case "echo" -> {
+                            m.reply("echo");
+                            m.reply("a second answer is dropped");
+                        }
+                        case "refuse" -> m.fail(7, "refused");
+                        case "later" -> vertx.setTimer(20, t -> m.reply("later"));
+                        default -> throw new IllegalStateException("the handler broke");
+                    }
+                });
+            }
+        }).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThat(parties.request("party.other", "echo", answer)).as("not a party here: the event bus's").isFalse();
+        for (String body : List.of("echo", "refuse", "later", "throw")) {
+            int before = answers.size();
+            assertThat(parties.request("party.r1", body, answer)).isTrue();
+            org.awaitility.Awaitility.await().until(() -> answers.size() > before);
+        }
+        Thread.sleep(100); // room for a second answer, which must not come
+        assertThat(answers).containsExactly("reply echo on true", "fail RECIPIENT_FAILURE 7 refused",
+            "reply later on true",
+            "fail RECIPIENT_FAILURE -1 java.lang.IllegalStateException: the handler broke");
+
+        // Its verticle undeployed: Vert.x removed the consumer; a request fails as "no handlers" at once, as the
+        // event bus answers it (an exchange then gives the work to another party).
+        vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        answers.clear();
+        assertThat(parties.request("party.r1", "echo", answer)).isTrue();
+        org.awaitility.Awaitility.await().until(() -> !answers.isEmpty());
+        assertThat(answers).containsExactly("fail NO_HANDLERS -1 No handlers for address party.r1");
+    }
+
+    @Test
+    void aConsumerRemovesItsAddressOnlyWhileItIsStillItsOwn() {
+        LocalParties parties = LocalParties.of(vertx);
+        MessageConsumer<Object> old = vertx.eventBus().consumer("exchange.x", m -> { });
+        MessageConsumer<Object> newer = vertx.eventBus().consumer("exchange.x", m -> { });
+        Context context = vertx.getOrCreateContext();
+        parties.add("exchange.x", context, old, m -> { });
+        parties.add("exchange.x", context, newer, m -> { }); // a new instance started before the old one stopped
+        parties.remove("exchange.x", old);
+        assertThat(parties.send("exchange.x", "x")).as("the newer one keeps it").isTrue();
+        parties.remove("exchange.x", newer);
+        assertThat(parties.send("exchange.x", "x")).isFalse();
     }
 }
