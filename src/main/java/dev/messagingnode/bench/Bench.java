@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
  * common: --host=127.0.0.1 --port=7000 (bridge) --http-port=8080 (setup) --warmup=2s --duration=5s --format=text|json|csv
  *         --protocol=binary|json  (the Java remote client in the binary framing, or the stock JSON bridge protocol)
  *         pubsub: --confirm=true|false  (confirmed publishes, or fire-and-forget)
+ *         tasks: --max-queued=1000000  (the exchange's bound; a producer faster than its workers fills it)
  * </pre>
  *
  * Services, workers, subscribers and consumers are bridge clients of this process too, so each message crosses the
@@ -117,8 +118,8 @@ public final class Bench {
             case "tasks" -> {
                 boolean durable = Boolean.parseBoolean(text("durable", "false"));
                 remote.tasks(ensureExchange(durable ? "bench-tasks-durable" : "bench-tasks", "tasks", "max-queued",
-                    "1000000", "durable", String.valueOf(durable)), number("workers", 3), number("prefetch", 10),
-                    number("producers", 1), number("size", 1024), number("in-flight", 64),
+                    text("max-queued", "1000000"), "durable", String.valueOf(durable)), number("workers", 3),
+                    number("prefetch", 10), number("producers", 1), number("size", 1024), number("in-flight", 64),
                     Double.parseDouble(text("nack-ratio", "0")));
             }
             case "sink" -> remote.sink(ensureExchange("bench-sink", "sink", "batch-size", "64", "buffer-size",
@@ -222,7 +223,7 @@ public final class Bench {
         // Transient unless asked: --durable=true measures the replica set's log (committed on a majority, fsynced).
         boolean durable = Boolean.parseBoolean(text("durable", "false"));
         String exchange = ensureExchange(durable ? "bench-tasks-durable" : "bench-tasks", "tasks", "max-queued",
-            "1000000", "durable", String.valueOf(durable));
+            text("max-queued", "1000000"), "durable", String.valueOf(durable));
         int size = number("size", 1024);
         double nackRatio = Double.parseDouble(text("nack-ratio", "0"));
         for (int w = 0; w < number("workers", 3); w++) {
