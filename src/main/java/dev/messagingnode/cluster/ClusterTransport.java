@@ -3,6 +3,7 @@ package dev.messagingnode.cluster;
 import dev.messagingnode.exchange.Addresses;
 import dev.messagingnode.exchange.Expandable;
 import dev.messagingnode.exchange.LocalParties;
+import dev.messagingnode.exchange.LocalRequests;
 import dev.messagingnode.exchange.Transport;
 import dev.messagingnode.exchange.WireCodec;
 import io.vertx.core.Future;
@@ -68,6 +69,7 @@ public final class ClusterTransport implements Transport {
     private final Vertx vertx;
     /** Sends to a party on this node are handed to it without the event bus (see {@link LocalParties}). */
     private final LocalParties parties;
+    private final LocalRequests localRequests;
     private final Cluster cluster;
     private final Directory directory;
     private final WireCodec codec;
@@ -81,6 +83,7 @@ public final class ClusterTransport implements Transport {
     public ClusterTransport(Vertx vertx, Cluster cluster, Directory directory, WireCodec codec) {
         this.vertx = vertx;
         this.parties = LocalParties.of(vertx);
+        this.localRequests = LocalRequests.of(vertx);
         this.cluster = cluster;
         this.directory = directory;
         this.codec = codec;
@@ -155,8 +158,7 @@ public final class ClusterTransport implements Transport {
     public Future<Object> request(String address, Object frame, long timeoutMs) {
         String node = nodeOf(address);
         if (node.equals(node())) {
-            return vertx.eventBus().request(local(address), frame, new DeliveryOptions().setSendTimeout(timeoutMs))
-                .map(Message::body);
+            return localRequests.request(local(address), frame, timeoutMs);
         }
         if (!cluster.members().contains(node)) {
             return Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "node " + node + " is gone"));

@@ -22,11 +22,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * under pub-sub fan-out (JFR: about a seventh of the node's event loops). Exchanges are here too (their verticles
  * add themselves), so a frame from another node reaches its exchange the same way.
  *
- * <p>Requests from another node are handed over here as well ({@link #request}): the cluster transport keeps the
- * requester's deadline on the requesting node, so the event bus's reply registration and timer per request on this
- * node only duplicated it, and its reply came back through one more context before it crossed. Requests made on this
- * node still go through the event bus, which routes their replies and times them out. A party stays an event-bus
- * consumer too, for those.
+ * <p>Requests are handed over here as well ({@link #request}), with the deadline kept by whoever asked: this node's
+ * {@link LocalRequests}, or for a request from another node the requesting node's transport. The event bus's reply
+ * registration and timer per request only duplicated that, and a reply from another node's request came back
+ * through one more context before it crossed. A party stays an event-bus consumer too: Vert.x removes that consumer
+ * when the party's verticle goes, which is how a vanished party is told apart here, and whatever still comes through
+ * the event bus reaches it.
  *
  * <p>A send is handed over in order, as the event bus does: the party's context runs each in turn. A party whose
  * consumer Vert.x has removed (its verticle undeployed) receives nothing more, as on the event bus.

@@ -3,11 +3,12 @@ package dev.messagingnode.exchange;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import java.util.List;
 
-/** The transport of a node alone: everything is on its own event bus. */
+/**
+ * The transport of a node alone: sends and requests to its parties and exchanges go to them directly
+ * ({@link LocalParties}, {@link LocalRequests}), anything else on its event bus.
+ */
 public final class LocalTransport implements Transport {
 
     private final Vertx vertx;
@@ -37,8 +38,7 @@ public final class LocalTransport implements Transport {
 
     @Override
     public Future<Object> request(String address, Object frame, long timeoutMs) {
-        return vertx.eventBus().request(address, frame, new DeliveryOptions().setSendTimeout(timeoutMs))
-            .map(Message::body);
+        return LocalRequests.of(vertx).request(address, frame, timeoutMs);
     }
 
     @Override
