@@ -4,15 +4,14 @@ import dev.messagingnode.exchange.Addresses;
 import dev.messagingnode.exchange.Expandable;
 import dev.messagingnode.exchange.LocalParties;
 import dev.messagingnode.exchange.LocalRequests;
+import dev.messagingnode.exchange.PendingRequests;
 import dev.messagingnode.exchange.Transport;
 import dev.messagingnode.exchange.WireCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,12 +53,8 @@ public final class ClusterTransport implements Transport {
     private static final byte REPLY = 3;
     private static final byte FAILURE = 4;
 
-    /** A request to another node waiting for its reply, until {@code deadline} (System.nanoTime). */
-    private record Pending(String node, Promise<Object> reply, long deadline, String address, long timeoutMs) {
-    }
-
     /** How often requests past their deadline are failed: one sweep for all of them, no timer per request. */
-    static final long SWEEP_MS = 25;
+    static final long SWEEP_MS = PendingRequests.SWEEP_MS;
 
     /** Each sending thread's buffer for the message it writes: see the {@code transmit} that takes a frame. */
     private static final ThreadLocal<Buffer> SCRATCH = new ThreadLocal<>();
@@ -73,9 +67,9 @@ public final class ClusterTransport implements Transport {
     private final Cluster cluster;
     private final Directory directory;
     private final WireCodec codec;
-    private final AtomicLong correlation = new AtomicLong();
     private final AtomicInteger roundRobin = new AtomicInteger();
-    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    /** Requests to other nodes waiting for their answer. */
+    private final PendingRequests pending = new PendingRequests();
     private final List<Handler<String>> nodeLeftHandlers = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicLong> sentTo = new ConcurrentHashMap<>();
     private final OutboundBatches outbound;
@@ -91,7 +85,7 @@ public final class ClusterTransport implements Transport {
         // Requests, replies and chunks from other nodes: each member's on a context of its own (in order per sender).
         cluster.messageHandlerPerSender(TOPIC, m -> onReceived(m.from(), m.payload()));
         cluster.membershipHandler(view -> view.left().forEach(this::nodeLeft));
-        vertx.setPeriodic(SWEEP_MS, t -> sweep());
+        vertx.setPeriodic(SWEEP_MS, t -> pending.sweep());
     }
 
     @Override
@@ -163,15 +157,11 @@ public final class ClusterTransport implements Transport {
         if (!cluster.members().contains(node)) {
             return Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "node " + node + " is gone"));
         }
-        long id = correlation.incrementAndGet();
-        // Answered on the context that asked, as a request on the local event bus is: the answer arrives on the
-        // inbound context of its sender (or the sweep's, or the view's), and callers keep unsynchronised state on
-        // their own context (a chunked response's queue raced its credit and broke the stream).
-        Promise<Object> reply = ((io.vertx.core.impl.ContextInternal) vertx.getOrCreateContext()).promise();
-        pending.put(id, new Pending(node, reply, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1,
-            timeoutMs)), address, timeoutMs));
+        // Answered on the context that asked, as a request on the local event bus is (see PendingRequests).
+        PendingRequests.Opened request = pending.open(vertx, address, timeoutMs, node);
+        long id = request.id();
         transmit(REQUEST, id, timeoutMs, local(address), node, frame);
-        return reply.future();
+        return request.answer();
     }
 
     @Override
@@ -212,29 +202,9 @@ public final class ClusterTransport implements Transport {
         return () -> nodeLeftHandlers.remove(handler);
     }
 
-    /** Fails the requests past their deadline (at most {@link #SWEEP_MS} late). */
-    private void sweep() {
-        if (pending.isEmpty()) {
-            return;
-        }
-        long now = System.nanoTime();
-        for (Map.Entry<Long, Pending> e : pending.entrySet()) {
-            Pending p = e.getValue();
-            if (now - p.deadline() >= 0 && pending.remove(e.getKey(), p)) {
-                p.reply().tryFail(new ReplyException(ReplyFailure.TIMEOUT, "timed out after " + p.timeoutMs() + "ms"
-                    + " waiting for " + p.address()));
-            }
-        }
-    }
-
     private void nodeLeft(String node) {
         outbound.forget(node);
-        for (Map.Entry<Long, Pending> e : new ArrayList<>(pending.entrySet())) {
-            if (e.getValue().node().equals(node) && pending.remove(e.getKey()) != null) {
-                e.getValue().reply().tryFail(new ReplyException(ReplyFailure.NO_HANDLERS,
-                    "node " + node + " left the cluster"));
-            }
-        }
+        pending.failTo(node, () -> new ReplyException(ReplyFailure.NO_HANDLERS, "node " + node + " left the cluster"));
         for (Handler<String> h : nodeLeftHandlers) {
             h.handle(node);
         }
@@ -337,14 +307,10 @@ public final class ClusterTransport implements Transport {
     }
 
     private void complete(long id, Object body, ReplyException failure) {
-        Pending p = pending.remove(id);
-        if (p == null) {
-            return; // timed out already
-        }
         if (failure != null) {
-            p.reply().tryFail(failure);
+            pending.fail(id, failure);
         } else {
-            p.reply().tryComplete(body);
+            pending.complete(id, body);
         }
     }
 

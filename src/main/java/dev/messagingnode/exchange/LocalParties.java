@@ -77,7 +77,7 @@ public final class LocalParties {
         }
         p.context().runOnContext(v -> {
             if (p.consumer().isRegistered()) {
-                p.handler().handle(new Sent(address, frame));
+                p.handler().handle(new HandedOver(address, frame, null));
             }
         });
         return true;
@@ -109,7 +109,7 @@ public final class LocalParties {
                 answer.fail(new ReplyException(ReplyFailure.NO_HANDLERS, "No handlers for address " + address));
                 return;
             }
-            Requested request = new Requested(address, frame, answer);
+            HandedOver request = new HandedOver(address, frame, answer);
             try {
                 p.handler().handle(request);
             } catch (RuntimeException e) {
@@ -122,15 +122,18 @@ public final class LocalParties {
         return true;
     }
 
-    /** A request as its handler reads it: {@link #reply} and {@link #fail} go to its {@link Answer}, once. */
-    private static final class Requested implements Message<Object> {
+    /**
+     * A frame as its handler reads it. Sent ({@code answer} null): no one to answer, so a reply goes nowhere, as for
+     * any send. Requested: {@link #reply} and {@link #fail} go to its {@link Answer}, once.
+     */
+    private static final class HandedOver implements Message<Object> {
         private final String address;
         private final Object body;
         private final Answer answer;
         /** A second answer is dropped, as the event bus drops one whose reply handler has gone. */
         private volatile boolean answered;
 
-        Requested(String address, Object body, Answer answer) {
+        HandedOver(String address, Object body, Answer answer) {
             this.address = address;
             this.body = body;
             this.answer = answer;
@@ -163,7 +166,7 @@ public final class LocalParties {
 
         @Override
         public void reply(Object message, DeliveryOptions options) {
-            if (answered) {
+            if (answer == null || answered) {
                 return;
             }
             answered = true;
@@ -176,35 +179,8 @@ public final class LocalParties {
 
         @Override
         public <R> Future<Message<R>> replyAndRequest(Object message, DeliveryOptions options) {
-            return Future.failedFuture("a request from another node is answered once, without a request back");
-        }
-    }
-
-    /** A sent frame as its handler reads it: no reply address, so a reply goes nowhere, as for any send. */
-    private record Sent(String address, Object body) implements Message<Object> {
-        @Override
-        public MultiMap headers() {
-            return MultiMap.caseInsensitiveMultiMap();
-        }
-
-        @Override
-        public String replyAddress() {
-            return null;
-        }
-
-        @Override
-        public boolean isSend() {
-            return true;
-        }
-
-        @Override
-        public void reply(Object message, DeliveryOptions options) {
-            // a send has no one to answer
-        }
-
-        @Override
-        public <R> Future<Message<R>> replyAndRequest(Object message, DeliveryOptions options) {
-            return Future.failedFuture("a send has no one to answer");
+            return Future.failedFuture(answer == null ? "a send has no one to answer"
+                : "a request handed over is answered once, without a request back");
         }
     }
 

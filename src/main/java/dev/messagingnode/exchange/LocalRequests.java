@@ -1,21 +1,14 @@
 package dev.messagingnode.exchange;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.Shareable;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Requests within this node to a party or exchange ({@link LocalParties}): handed to it on its context, the answer
@@ -32,20 +25,16 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LocalRequests {
 
     /** How often requests past their deadline are failed: at most this late, as the cluster transport's sweep. */
-    public static final long SWEEP_MS = 25;
-
-    private record Pending(Promise<Object> reply, long deadline, String address, long timeoutMs) {
-    }
+    public static final long SWEEP_MS = PendingRequests.SWEEP_MS;
 
     private final Vertx vertx;
     private final LocalParties parties;
-    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
-    private final AtomicLong ids = new AtomicLong();
+    private final PendingRequests pending = new PendingRequests();
 
     private LocalRequests(Vertx vertx) {
         this.vertx = vertx;
         this.parties = LocalParties.of(vertx);
-        vertx.setPeriodic(SWEEP_MS, t -> sweep());
+        vertx.setPeriodic(SWEEP_MS, t -> pending.sweep());
     }
 
     /** This Vert.x instance's requests. */
@@ -59,48 +48,29 @@ public final class LocalRequests {
      * event bus does), or fails with the event bus's {@link ReplyException}s.
      */
     public Future<Object> request(String address, Object frame, long timeoutMs) {
-        long id = ids.incrementAndGet();
-        Promise<Object> reply = ((ContextInternal) vertx.getOrCreateContext()).promise();
-        long ms = Math.max(1, timeoutMs);
-        pending.put(id, new Pending(reply, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms), address, ms));
+        PendingRequests.Opened request = pending.open(vertx, address, timeoutMs, null);
+        long id = request.id();
         if (parties.request(address, detached(frame), new LocalParties.Answer() {
             @Override
             public void reply(Object body) {
-                if (pending.remove(id) != null) {
-                    reply.tryComplete(detached(body));
-                }
+                pending.complete(id, detached(body));
             }
 
             @Override
             public void fail(ReplyException failure) {
-                if (pending.remove(id) != null) {
-                    reply.tryFail(failure);
-                }
+                pending.fail(id, failure);
             }
         })) {
-            return reply.future();
+            return request.answer();
         }
-        pending.remove(id);
-        return vertx.eventBus().request(address, frame, new DeliveryOptions().setSendTimeout(ms)).map(Message::body);
+        pending.discard(id); // not a party's address: the event bus's, with its own timeout
+        return vertx.eventBus().request(address, frame, new DeliveryOptions().setSendTimeout(Math.max(1, timeoutMs)))
+            .map(Message::body);
     }
 
     /** Requests waiting for their answer (what a test may look at). */
     int pendingCount() {
         return pending.size();
-    }
-
-    private void sweep() {
-        if (pending.isEmpty()) {
-            return;
-        }
-        long now = System.nanoTime();
-        for (Map.Entry<Long, Pending> e : pending.entrySet()) {
-            Pending p = e.getValue();
-            if (now - p.deadline() >= 0 && pending.remove(e.getKey(), p)) {
-                p.reply().tryFail(new ReplyException(ReplyFailure.TIMEOUT, "timed out after " + p.timeoutMs()
-                    + "ms waiting for " + p.address()));
-            }
-        }
     }
 
     /** What the event bus's codecs copy for a local delivery; anything else (frames, strings) as it is. */
