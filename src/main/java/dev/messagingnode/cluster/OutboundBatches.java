@@ -42,6 +42,8 @@ import java.util.function.Predicate;
  */
 final class OutboundBatches {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(OutboundBatches.class);
+
     /** The first byte of a batch; the transport's own message kinds are 1-4. */
     static final byte BATCH = 5;
     /** Below JGroups' fragment size (FRAG4's 60,000 bytes), so that a batch is never cut into fragments. */
@@ -69,12 +71,15 @@ final class OutboundBatches {
 
         /** Sends what it holds: nothing, one message as it is, or a batch. The caller holds its lock. */
         void flush() {
-            if (count == 1) {
-                transmit(node, buffer.slice(5, buffer.length()));
-            } else if (count > 1) {
-                transmit(node, buffer);
+            try {
+                if (count == 1) {
+                    transmit(node, buffer.slice(5, buffer.length()));
+                } else if (count > 1) {
+                    transmit(node, buffer);
+                }
+            } finally {
+                clear(); // sent, or lost to the failure: never sent twice, never left to grow
             }
-            clear();
         }
 
         void clear() {
@@ -144,13 +149,24 @@ final class OutboundBatches {
     /** Sends what this thread's batches hold; run by its loop once the tasks queued before it are done. */
     private static void flushTouched() {
         List<Batch> touched = TOUCHED.get();
-        for (int i = 0; i < touched.size(); i++) {
-            Batch b = touched.get(i);
-            synchronized (b) {
-                b.flush();
+        try {
+            for (int i = 0; i < touched.size(); i++) {
+                Batch b = touched.get(i);
+                synchronized (b) {
+                    try {
+                        b.flush();
+                    } catch (RuntimeException e) {
+                        // One destination's failure costs that batch (its requests fail at their deadline), not the
+                        // other destinations' batches.
+                        LOG.warnf(e, "a batch for %s could not be sent; its messages are lost", b.node);
+                    }
+                }
             }
+        } finally {
+            // Always: a list left non-empty would never schedule this thread's flush again, and its later
+            // messages would wait in their batches until another thread happened to flush them.
+            touched.clear();
         }
-        touched.clear();
     }
 
     /** Forgets a node that left (its batch, if any, was for a node that is gone). */

@@ -42,8 +42,12 @@ class OutboundBatchesTest {
 
     /** Runs {@code sends} as one task of an event-loop context and waits until that loop has run its next tasks. */
     private void onOneTurn(Runnable sends) {
+        onOneTurnOf(vertx.getOrCreateContext(), sends);
+    }
+
+    /** As {@link #onOneTurn}, on a given context (so on its event-loop thread). */
+    private static void onOneTurnOf(io.vertx.core.Context context, Runnable sends) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        var context = vertx.getOrCreateContext();
         context.runOnContext(v -> {
             try {
                 sends.run();
@@ -54,6 +58,31 @@ class OutboundBatchesTest {
             context.runOnContext(w -> done.complete(null)); // queued after the flush the sends asked for
         });
         done.join();
+    }
+
+    /**
+     * A batch whose send fails costs that batch only: the other destinations' batches of the turn are sent, and the
+     * loop's next turns batch and send as before (a failure that left the loop's list of touched batches behind
+     * would have stopped its flushes for good).
+     */
+    @Test
+    void aBatchThatFailsToSendCostsOnlyThatBatch() {
+        OutboundBatches batches = new OutboundBatches(cluster, "bus", node -> true);
+        cluster.failNextTo = "b";
+        var loop = vertx.getOrCreateContext(); // both turns on its thread: the list of touched batches is per thread
+        onOneTurnOf(loop, () -> {
+            batches.send("b", message("lost-1"));
+            batches.send("b", message("lost-2"));
+            batches.send("c", message("kept"));
+        });
+        assertThat(cluster.sent).containsExactly(new Sent("c", List.of("kept"), 4));
+        cluster.sent.clear();
+        onOneTurnOf(loop, () -> {
+            batches.send("b", message("next-1"));
+            batches.send("b", message("next-2"));
+        });
+        assertThat(cluster.sent).hasSize(1);
+        assertThat(cluster.sent.get(0).messages()).containsExactly("next-1", "next-2");
     }
 
     @Test
@@ -145,9 +174,15 @@ class OutboundBatchesTest {
     /** A cluster that records what is sent, decoding batches the way the receiving transport does. */
     private static final class RecordingCluster implements Cluster {
         final List<Sent> sent = new CopyOnWriteArrayList<>();
+        /** The next send to this node throws, once (a fault below the batches). */
+        volatile String failNextTo;
 
         @Override
         public void send(String node, String topic, Buffer payload) {
+            if (node.equals(failNextTo)) {
+                failNextTo = null;
+                throw new IllegalStateException("injected: the send to " + node + " failed");
+            }
             List<String> messages = new ArrayList<>();
             // Copied now: the sender reuses its buffer once the call returns, as Cluster#send allows.
             Buffer copy = payload.copy();
