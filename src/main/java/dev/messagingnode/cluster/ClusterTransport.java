@@ -61,7 +61,7 @@ public final class ClusterTransport implements Transport {
     static final int SCRATCH_KEPT_BYTES = 4 * 1024 * 1024;
 
     private final Vertx vertx;
-    /** Sends to a party on this node are handed to it without the event bus (see {@link LocalParties}). */
+    /** Sends and other nodes' requests to a party or exchange here go to it without the event bus. */
     private final LocalParties parties;
     private final LocalRequests localRequests;
     private final Cluster cluster;
@@ -238,8 +238,7 @@ public final class ClusterTransport implements Transport {
         } catch (RuntimeException e) {
             LOG.warnf(e, "could not handle a message from %s for %s", from, address);
             if (kind == REQUEST) {
-                transmit(from, envelope(FAILURE, id, 0, "",
-                    failure(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, -1, e.toString()))));
+                new AnswerTo(from, id).fail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, -1, e.toString()));
             }
         }
     }
