@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A pubsub exchange: matches each publish against its subscriptions (a {@link TopicTrie}) and hands a copy to each
@@ -44,9 +45,11 @@ final class PubSubExchange extends ExchangeVerticle {
         final Party party;
         final String pattern;
         final String tag;
-        final ArrayDeque<Delivery> held = new ArrayDeque<>();
+        final ArrayDeque<Published> held = new ArrayDeque<>();
         int inFlight;
         long dropped;
+        /** Waiting in {@link #toPump} for the end of this turn. */
+        boolean pumpDue;
 
         Subscriber(Party party, String pattern, String tag) {
             this.party = party;
@@ -54,6 +57,15 @@ final class PubSubExchange extends ExchangeVerticle {
             this.tag = tag;
         }
     }
+
+    /** A publish as the exchange holds it for subscribers without credit, numbered in the order it came. */
+    private record Published(long seq, PublishFrame frame) {
+    }
+
+    /** Numbers the publishes: what subscribers are released in one turn goes out in publish order. */
+    private long publishSeq;
+    /** Subscribers given credit in this turn, released together when it ends ({@link #pumpAll}). */
+    private final List<Subscriber> toPump = new ArrayList<>();
 
     /** A subscriber's pattern, deliveries held for it (credit exhausted), in flight, and what it lost. */
     @Override
@@ -113,7 +125,7 @@ final class PubSubExchange extends ExchangeVerticle {
             Subscriber s = subscribers.get(c.partyId());
             if (s != null) {
                 s.inFlight = Math.max(0, s.inFlight - c.credits());
-                pump(s);
+                pumpLater(s);
             }
         } else {
             throw unexpected(body);
@@ -127,68 +139,139 @@ final class PubSubExchange extends ExchangeVerticle {
         RoutingKeys.validateKey(p.key());
         published.increment();
         Set<Subscriber> matched = trie.match(p.key());
-        Map<String, List<FanOutFrame.Target>> byNode = new HashMap<>();
+        Published numbered = new Published(++publishSeq, p);
+        List<Subscriber> now = new ArrayList<>(matched.size());
         for (Subscriber s : matched) {
-            Delivery now = offer(s, p);
-            if (now == null) {
-                continue; // held for later, dropped, or the subscriber was cut off
-            }
-            String node = transport.nodeOf(s.party.address());
-            if (node.equals(transport.node())) {
-                transport.send(s.party.address(), now);
-            } else {
-                byNode.computeIfAbsent(node, k -> new ArrayList<>()).add(new FanOutFrame.Target(
-                    localPart(s.party.address()), s.tag, now.dropped()));
+            if (offer(s, numbered)) {
+                now.add(s);
             }
         }
-        // One copy per other node with subscribers ready for it; that node hands it to each of them.
-        Envelope untagged = new Envelope(name(), null, p.envelope().message(), p.envelope().headers());
-        byNode.forEach((node, targets) -> transport.send(Addresses.EXPAND + "@" + node,
-            new FanOutFrame(p.key(), untagged, reachableAddress(), List.copyOf(targets))));
+        deliver(numbered, now);
         message.reply(matched.size());
     }
 
-    /** The delivery to send to the subscriber now, or null when it is held, dropped, or the subscriber cut off. */
-    private Delivery offer(Subscriber s, PublishFrame p) {
-        Envelope e = p.envelope();
-        Delivery d = new Delivery(new Envelope(name(), s.tag, e.message(), e.headers()), p.key(), 0, reachableAddress());
+    /**
+     * True when the subscriber takes the publish now (counted against its credit); false when it is held for
+     * later, dropped, or the subscriber was cut off.
+     */
+    private boolean offer(Subscriber s, Published p) {
         if (s.held.isEmpty() && s.inFlight < options.subscriberPrefetch()) {
-            return take(s, d);
+            take(s);
+            return true;
         }
         if (s.held.size() < options.subscriberBuffer()) {
-            s.held.add(d);
-            return null;
+            s.held.add(p);
+            return false;
         }
         if (options.slowSubscriberPolicy() == PubSubOptions.SlowSubscriberPolicy.DISCONNECT) {
             disconnect(s);
-            return null;
+            return false;
         }
         if (options.subscriberBuffer() == 0) {
             s.dropped++;
         } else {
             s.held.poll();
             s.dropped++;
-            s.held.add(d);
+            s.held.add(p);
         }
         dropped.increment();
-        return null;
+        return false;
     }
 
-    private void pump(Subscriber s) {
-        while (s.inFlight < options.subscriberPrefetch() && !s.held.isEmpty()) {
-            send(s, s.held.poll());
+    /** Counts a delivery out against the subscriber's credit. */
+    private void take(Subscriber s) {
+        s.inFlight++;
+        delivered.increment();
+    }
+
+    /**
+     * Hands one publish to the subscribers that took it: to one on this node directly, to those on another node as
+     * one {@link FanOutFrame} per node (that node hands it to each of them), so that the publish crosses the network
+     * once per node rather than once per subscriber. A single subscriber on a node gets its delivery as it is.
+     */
+    private void deliver(Published p, List<Subscriber> to) {
+        Map<String, List<Subscriber>> byNode = null;
+        for (Subscriber s : to) {
+            String node = transport.nodeOf(s.party.address());
+            if (node.equals(transport.node())) {
+                transport.send(s.party.address(), delivery(s, p));
+            } else {
+                if (byNode == null) {
+                    byNode = new HashMap<>();
+                }
+                byNode.computeIfAbsent(node, k -> new ArrayList<>(to.size())).add(s);
+            }
+        }
+        if (byNode == null) {
+            return;
+        }
+        PublishFrame f = p.frame();
+        byNode.forEach((node, here) -> {
+            if (here.size() == 1) {
+                transport.send(here.get(0).party.address(), delivery(here.get(0), p));
+                return;
+            }
+            List<FanOutFrame.Target> targets = new ArrayList<>(here.size());
+            for (Subscriber s : here) {
+                targets.add(new FanOutFrame.Target(localPart(s.party.address()), s.tag, s.dropped));
+            }
+            Envelope untagged = new Envelope(name(), null, f.envelope().message(), f.envelope().headers());
+            transport.send(Addresses.EXPAND + "@" + node, new FanOutFrame(f.key(), untagged, reachableAddress(),
+                targets));
+        });
+    }
+
+    /** The publish as the subscriber receives it: its own tag, and how many it has lost so far. */
+    private Delivery delivery(Subscriber s, Published p) {
+        Envelope e = p.frame().envelope();
+        return new Delivery(new Envelope(name(), s.tag, e.message(), e.headers()), p.frame().key(), s.dropped,
+            reachableAddress());
+    }
+
+    /**
+     * Releases what the subscriber's new credit allows once this turn's other messages are handled: the credits of
+     * several subscribers (one batch from their node) then release their held publishes together, each publish once
+     * per node ({@link #deliver}). Released one subscriber at a time, each publish crossed once per subscriber: under
+     * pub-sub fan-out to subscribers slower than the publisher, nearly every delivery is such a release.
+     */
+    private void pumpLater(Subscriber s) {
+        if (s.pumpDue || s.held.isEmpty() || s.inFlight >= options.subscriberPrefetch()) {
+            return;
+        }
+        s.pumpDue = true;
+        if (toPump.isEmpty()) {
+            vertx.runOnContext(v -> pumpAll());
+        }
+        toPump.add(s);
+    }
+
+    /**
+     * Releases the held publishes that the subscribers in {@link #toPump} now have credit for, in publish order:
+     * each subscriber's own in the order they came, and each publish once for all the subscribers that take it.
+     */
+    private void pumpAll() {
+        List<Subscriber> due = new ArrayList<>(toPump);
+        toPump.clear();
+        // The releases of every due subscriber, by publish: each subscriber's are in increasing order already.
+        TreeMap<Long, Release> bySeq = new TreeMap<>();
+        for (Subscriber s : due) {
+            s.pumpDue = false;
+            if (subscribers.get(s.party.id()) != s) {
+                continue; // cut off or gone since its credit came
+            }
+            while (s.inFlight < options.subscriberPrefetch() && !s.held.isEmpty()) {
+                Published p = s.held.poll();
+                take(s);
+                bySeq.computeIfAbsent(p.seq(), k -> new Release(p, new ArrayList<>(due.size()))).to().add(s);
+            }
+        }
+        for (Release r : bySeq.values()) {
+            deliver(r.publish(), r.to());
         }
     }
 
-    private void send(Subscriber s, Delivery d) {
-        transport.send(s.party.address(), take(s, d));
-    }
-
-    /** Counts a delivery out against the subscriber's credit, with its current drop count. */
-    private Delivery take(Subscriber s, Delivery d) {
-        s.inFlight++;
-        delivered.increment();
-        return s.dropped == d.dropped() ? d : new Delivery(d.envelope(), d.key(), s.dropped, d.from());
+    /** One held publish and the subscribers it is released to in one {@link #pumpAll}. */
+    private record Release(Published publish, List<Subscriber> to) {
     }
 
     private static String localPart(String address) {
