@@ -32,7 +32,7 @@ import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.FRAG4;
 import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.MFC;
-import org.jgroups.protocols.TCP;
+import org.jgroups.protocols.TCP_NIO2;
 import org.jgroups.protocols.TCPPING;
 import org.jgroups.protocols.UFC;
 import org.jgroups.protocols.UNICAST3;
@@ -390,19 +390,28 @@ public final class JGroupsCluster implements Cluster {
         }
     }
 
+    /** Writes that may wait per connection for the socket to take them (TCP_NIO2's max_send_buffers; default 10). */
+    static final int SEND_BUFFERS = 64;
+
     private Protocol[] stack() throws Exception {
         InetAddress bind = InetAddress.getByName(settings.bindAddress());
         long fdTimeout = settings.failureDetectionTimeout().toMillis();
         List<Protocol> stack = new ArrayList<>();
         // TCP_NODELAY: a request and its reply are small messages; Nagle's algorithm would hold each back until the
         // peer's delayed ACK (tens of milliseconds per round trip).
-        TCP tcp = new TCP().setBindAddress(bind).setBindPort(settings.bindPort()).setPortRange(0);
+        // TCP_NIO2, not TCP: its connections never block a writer (connecting, and a write the socket cannot take
+        // now, are finished by its selector thread), which is what lets an event loop write its own small messages
+        // (SizeSplitBundler). A write that finds SEND_BUFFERS writes already waiting for a connection is dropped and
+        // sent again by UNICAST3; at most that many messages (each under 64 KiB) wait per connection.
+        TCP_NIO2 tcp = new TCP_NIO2().setMaxSendBuffers(SEND_BUFFERS);
+        tcp.setBindAddress(bind).setBindPort(settings.bindPort()).setPortRange(0);
         tcp.tcpNodelay(true);
-        // One sending thread per destination. With the default (one bundler thread for all), a member whose
-        // packets are dropped (a cut link, a firewall) holds that thread in connect() for every message to it, so
-        // nothing reaches the healthy members either: their heartbeats stop and the majority's nodes suspect each
-        // other too. That is how "only the third's link is down" split a cluster into three.
-        tcp.setBundlerType("org.jgroups.protocols.PerDestinationBundler");
+        // Large messages go through one sending thread per destination (SizeSplitBundler). With one thread for all
+        // (JGroups' default bundler), a member whose packets are dropped (a cut link, a firewall) held that thread
+        // for every message to it, so nothing reached the healthy members either: their heartbeats stopped and the
+        // majority's nodes suspected each other too. That is how "only the third's link is down" split a cluster
+        // into three.
+        tcp.setBundler(new SizeSplitBundler());
         // Regular messages go up on the thread that read them from the connection, not through JGroups' pool: all
         // that thread then does with ours is hand them to an event loop (a task per batch, see onBatch), and the
         // pool's hand-off was one more wake-up per message on each hop. Nothing else on that path waits either:

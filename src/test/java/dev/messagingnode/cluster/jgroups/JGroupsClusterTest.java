@@ -94,7 +94,38 @@ class JGroupsClusterTest {
 
         assertThat(all.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(upThreads.names).hasSize(19)
-            .allSatisfy(thread -> assertThat(thread).startsWith("Connection.Receiver"));
+            .allSatisfy(thread -> assertThat(thread).startsWith("NioServer.Selector"));
+    }
+
+    /**
+     * Small messages are written by the thread that sends them and large ones (a chunk's fragments) by a sending
+     * thread (SizeSplitBundler), so a small one may reach the connection before a large one sent earlier: they still
+     * go up in the order they were sent.
+     */
+    @Test
+    void smallAndLargeMessagesFromOneSenderArriveInTheOrderSent() throws Exception {
+        TwoMembers two = TwoMembers.fresh("order");
+        first = new JGroupsCluster(vertx, two.settings("a"));
+        java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        first.messageHandler("seq", m -> heard.add(m.payload().getString(0, Math.min(8, m.payload().length()))
+            .trim() + "/" + m.payload().length()));
+        first.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        second = new JGroupsCluster(vertx, two.settings("b"));
+        second.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+            .until(() -> second.members().contains("a"));
+
+        java.util.List<String> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            // Every fifth a chunk of 200 KB (fragments above SizeSplitBundler's threshold), the rest a few bytes.
+            int size = i % 5 == 0 ? 200_000 : 8;
+            Buffer b = Buffer.buffer(String.format("%-8d", i));
+            b.appendBytes(new byte[size - 8]);
+            second.send("a", "seq", b);
+            sent.add(i + "/" + size);
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> heard.size() == sent.size());
+        assertThat(heard).containsExactlyElementsOf(sent);
     }
 
     /** A cluster of its own for members "a" and "b", each on a free port, each seeded with both. */
