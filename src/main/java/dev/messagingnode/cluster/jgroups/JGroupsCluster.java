@@ -392,6 +392,8 @@ public final class JGroupsCluster implements Cluster {
 
     /** Writes that may wait per connection for the socket to take them (TCP_NIO2's max_send_buffers; default 10). */
     static final int SEND_BUFFERS = 64;
+    /** The longest message read from the cluster port (JGroups' max_length). */
+    static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
     private Protocol[] stack() throws Exception {
         InetAddress bind = InetAddress.getByName(settings.bindAddress());
@@ -406,6 +408,10 @@ public final class JGroupsCluster implements Cluster {
         TCP_NIO2 tcp = new TCP_NIO2().setMaxSendBuffers(SEND_BUFFERS);
         tcp.setBindAddress(bind).setBindPort(settings.bindPort()).setPortRange(0);
         tcp.tcpNodelay(true);
+        // A length prefix is read before its message: unbounded, a stranger's 2 GiB prefix on the cluster port had
+        // the selector thread (which reads every connection) allocate it. JGroups' own messages stay under 64 KiB
+        // (fragments, bundles); a longer one closes its connection.
+        tcp.setMaxLength(MAX_MESSAGE_BYTES);
         // Large messages go through one sending thread per destination (SizeSplitBundler). With one thread for all
         // (JGroups' default bundler), a member whose packets are dropped (a cut link, a firewall) held that thread
         // for every message to it, so nothing reached the healthy members either: their heartbeats stopped and the

@@ -128,6 +128,55 @@ class JGroupsClusterTest {
         assertThat(heard).containsExactlyElementsOf(sent);
     }
 
+    /**
+     * The cluster port reads a length prefix before its message. A stranger's connection that greets as a member
+     * and then announces 2 GiB is closed (JGroups' max_length) and costs nothing else: unbounded, the selector
+     * thread that reads every connection allocated what the prefix said.
+     */
+    @Test
+    void aHugeLengthPrefixOnTheClusterPortClosesThatConnectionOnly() throws Exception {
+        TwoMembers two = TwoMembers.fresh("hostile");
+        first = new JGroupsCluster(vertx, two.settings("a"));
+        java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        first.messageHandler("hello", m -> heard.add(String.valueOf(m.payload())));
+        java.util.List<String> left = new java.util.concurrent.CopyOnWriteArrayList<>();
+        first.membershipHandler(view -> left.addAll(view.left()));
+        first.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        second = new JGroupsCluster(vertx, two.settings("b"));
+        second.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+            .until(() -> second.members().contains("a"));
+
+        try (java.net.Socket stranger = new java.net.Socket("127.0.0.1", two.portA())) {
+            stranger.setSoTimeout(10_000);
+            java.io.DataOutputStream out = new java.io.DataOutputStream(stranger.getOutputStream());
+            // A member's greeting, as JGroups' TCP_NIO2 connection sends it: cookie, version, its address.
+            org.jgroups.stack.IpAddress claimed = new org.jgroups.stack.IpAddress("127.0.0.1", 1);
+            out.write(org.jgroups.blocks.cs.Connection.cookie);
+            out.writeShort(org.jgroups.Version.version);
+            out.writeShort(claimed.serializedSize());
+            claimed.writeTo(out);
+            // Then a message that claims 2 GiB.
+            out.writeInt(0x7FFF_FFF0);
+            out.flush();
+            int read;
+            try {
+                read = stranger.getInputStream().read();
+            } catch (java.net.SocketException reset) {
+                read = -1;
+            }
+            assertThat(read).as("the node closes the stranger's connection").isEqualTo(-1);
+        }
+        for (int i = 0; i < 5; i++) {
+            second.send("a", "hello", Buffer.buffer("after " + i));
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 5);
+        assertThat(heard).containsExactly("after 0", "after 1", "after 2", "after 3", "after 4");
+        // Longer than failure detection (3 s here): the member's heartbeats are still read.
+        Thread.sleep(4_000);
+        assertThat(left).as("members that left a's view").isEmpty();
+    }
+
     /** A cluster of its own for members "a" and "b", each on a free port, each seeded with both. */
     private record TwoMembers(String name, int portA, int portB) {
         static TwoMembers fresh(String prefix) throws java.io.IOException {
