@@ -329,7 +329,10 @@ class DurableTasksIT {
         assertThat(http.answered(404)).as("never 'no such exchange' while the leader changes").isZero();
         // Done twice: only deliveries in flight at a kill (2 workers x prefetch 5, three kills).
         assertThat(http.doneTwice()).isLessThanOrEqualTo(30);
-        assertThat(killed).doesNotHaveDuplicates();
+        // Three leaders killed; not necessarily three different nodes: a replica restarted in one round may be
+        // elected in the next when its log is the most complete of the two left (a fresh clone's CI run saw
+        // [n3, n1, n3]), which is Raft's rule, not a loss.
+        assertThat(killed).hasSize(3);
     }
 
     @Test
