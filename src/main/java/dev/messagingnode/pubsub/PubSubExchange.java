@@ -45,16 +45,21 @@ final class PubSubExchange extends ExchangeVerticle {
         final Party party;
         final String pattern;
         final String tag;
+        /** The node the subscriber is on, and its address there (for a {@link FanOutFrame}'s target). */
+        final String node;
+        final String localAddress;
         final ArrayDeque<Published> held = new ArrayDeque<>();
         int inFlight;
         long dropped;
         /** Waiting in {@link #toPump} for the end of this turn. */
         boolean pumpDue;
 
-        Subscriber(Party party, String pattern, String tag) {
+        Subscriber(Party party, String pattern, String tag, String node) {
             this.party = party;
             this.pattern = pattern;
             this.tag = tag;
+            this.node = node;
+            this.localAddress = localPart(party.address());
         }
     }
 
@@ -109,7 +114,7 @@ final class PubSubExchange extends ExchangeVerticle {
             forget(previous);
         }
         Party party = Party.of(frame);
-        Subscriber s = new Subscriber(party, pattern, frame.params().getString("tag"));
+        Subscriber s = new Subscriber(party, pattern, frame.params().getString("tag"), transport.nodeOf(party.address()));
         parties.add(party);
         subscribers.put(party.id(), s);
         trie.add(pattern, s);
@@ -192,14 +197,13 @@ final class PubSubExchange extends ExchangeVerticle {
     private void deliver(Published p, List<Subscriber> to) {
         Map<String, List<Subscriber>> byNode = null;
         for (Subscriber s : to) {
-            String node = transport.nodeOf(s.party.address());
-            if (node.equals(transport.node())) {
+            if (s.node.equals(transport.node())) {
                 transport.send(s.party.address(), delivery(s, p));
             } else {
                 if (byNode == null) {
                     byNode = new HashMap<>();
                 }
-                byNode.computeIfAbsent(node, k -> new ArrayList<>(to.size())).add(s);
+                byNode.computeIfAbsent(s.node, k -> new ArrayList<>(to.size())).add(s);
             }
         }
         if (byNode == null) {
@@ -213,7 +217,7 @@ final class PubSubExchange extends ExchangeVerticle {
             }
             List<FanOutFrame.Target> targets = new ArrayList<>(here.size());
             for (Subscriber s : here) {
-                targets.add(new FanOutFrame.Target(localPart(s.party.address()), s.tag, s.dropped));
+                targets.add(new FanOutFrame.Target(s.localAddress, s.tag, s.dropped));
             }
             Envelope untagged = new Envelope(name(), null, f.envelope().message(), f.envelope().headers());
             transport.send(Addresses.EXPAND + "@" + node, new FanOutFrame(f.key(), untagged, reachableAddress(),
@@ -229,13 +233,22 @@ final class PubSubExchange extends ExchangeVerticle {
     }
 
     /**
-     * Releases what the subscriber's new credit allows once this turn's other messages are handled: the credits of
-     * several subscribers (one batch from their node) then release their held publishes together, each publish once
-     * per node ({@link #deliver}). Released one subscriber at a time, each publish crossed once per subscriber: under
-     * pub-sub fan-out to subscribers slower than the publisher, nearly every delivery is such a release.
+     * Releases what the subscriber's new credit allows: at once for one on this node; for one on another node once
+     * this turn's other messages are handled, so that the credits of several subscribers (one batch from their
+     * node) release their held publishes together, each publish once per node ({@link #deliver}). Released one
+     * subscriber at a time, each publish crossed once per subscriber: under pub-sub fan-out to subscribers slower
+     * than the publisher, nearly every delivery is such a release.
      */
     private void pumpLater(Subscriber s) {
         if (s.pumpDue || s.held.isEmpty() || s.inFlight >= options.subscriberPrefetch()) {
+            return;
+        }
+        if (s.node.equals(transport.node())) {
+            // On this node: nothing would cross the network once for several, so no reason to wait.
+            while (s.inFlight < options.subscriberPrefetch() && !s.held.isEmpty()) {
+                take(s);
+                transport.send(s.party.address(), delivery(s, s.held.poll()));
+            }
             return;
         }
         s.pumpDue = true;
@@ -252,7 +265,8 @@ final class PubSubExchange extends ExchangeVerticle {
     private void pumpAll() {
         List<Subscriber> due = new ArrayList<>(toPump);
         toPump.clear();
-        // The releases of every due subscriber, by publish: each subscriber's are in increasing order already.
+        // The releases of every due subscriber (all on other nodes), by publish: each subscriber's are in increasing
+        // order already.
         TreeMap<Long, Release> bySeq = new TreeMap<>();
         for (Subscriber s : due) {
             s.pumpDue = false;

@@ -418,9 +418,10 @@ public final class JGroupsCluster implements Cluster {
         // majority's nodes suspected each other too. That is how "only the third's link is down" split a cluster
         // into three.
         tcp.setBundler(new SizeSplitBundler());
-        // Regular messages go up on the thread that read them from the connection, not through JGroups' pool: all
-        // that thread then does with ours is hand them to an event loop (a task per batch, see onBatch), and the
-        // pool's hand-off was one more wake-up per message on each hop. Nothing else on that path waits either:
+        // Regular messages go up on the thread that read them from the connection (TCP_NIO2's selector, which reads
+        // every connection), not through JGroups' pool: all that thread then does with ours is hand them to an event
+        // loop (a task per batch, see onBatch), and the pool's hand-off was one more wake-up per message on each
+        // hop. Nothing else on that path waits either:
         // RAFT queues what it receives for its own thread, where the appends and their fsync run. Regular messages
         // from one member went up in order, one at a time, before too (the default policy allows one pool thread
         // per sender); OOB messages still go through the pool.

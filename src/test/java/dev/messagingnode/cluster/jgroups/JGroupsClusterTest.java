@@ -149,7 +149,8 @@ class JGroupsClusterTest {
 
         try (java.net.Socket stranger = new java.net.Socket("127.0.0.1", two.portA())) {
             stranger.setSoTimeout(10_000);
-            java.io.DataOutputStream out = new java.io.DataOutputStream(stranger.getOutputStream());
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
             // A member's greeting, as JGroups' TCP_NIO2 connection sends it: cookie, version, its address.
             org.jgroups.stack.IpAddress claimed = new org.jgroups.stack.IpAddress("127.0.0.1", 1);
             out.write(org.jgroups.blocks.cs.Connection.cookie);
@@ -158,11 +159,12 @@ class JGroupsClusterTest {
             claimed.writeTo(out);
             // Then a message that claims 2 GiB.
             out.writeInt(0x7FFF_FFF0);
-            out.flush();
             int read;
             try {
+                stranger.getOutputStream().write(bytes.toByteArray());
+                stranger.getOutputStream().flush();
                 read = stranger.getInputStream().read();
-            } catch (java.net.SocketException reset) {
+            } catch (java.net.SocketException closedOrReset) {
                 read = -1;
             }
             assertThat(read).as("the node closes the stranger's connection").isEqualTo(-1);
