@@ -69,11 +69,7 @@ class JGroupsClusterTest {
         UpThreads upThreads = new UpThreads();
         first = new JGroupsCluster(vertx, two.settings("a"), List.of(),
             channel -> channel.getProtocolStack().insertProtocolAtTop(upThreads));
-        first.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        second = new JGroupsCluster(vertx, two.settings("b"));
-        second.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-            .until(() -> second.members().contains("a"));
+        startFirstThenSecond(two);
 
         // The first message between two members may wait in UNICAST3 for its connection and go up later on
         // whichever thread completes it: the messages after it are the ones in question.
@@ -109,11 +105,7 @@ class JGroupsClusterTest {
         java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
         first.messageHandler("seq", m -> heard.add(m.payload().getString(0, Math.min(8, m.payload().length()))
             .trim() + "/" + m.payload().length()));
-        first.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        second = new JGroupsCluster(vertx, two.settings("b"));
-        second.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-            .until(() -> second.members().contains("a"));
+        startFirstThenSecond(two);
 
         java.util.List<String> sent = new java.util.ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -141,11 +133,7 @@ class JGroupsClusterTest {
         first.messageHandler("hello", m -> heard.add(String.valueOf(m.payload())));
         java.util.List<String> left = new java.util.concurrent.CopyOnWriteArrayList<>();
         first.membershipHandler(view -> left.addAll(view.left()));
-        first.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        second = new JGroupsCluster(vertx, two.settings("b"));
-        second.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-            .until(() -> second.members().contains("a"));
+        startFirstThenSecond(two);
 
         try (java.net.Socket stranger = new java.net.Socket("127.0.0.1", two.portA())) {
             stranger.setSoTimeout(10_000);
@@ -177,6 +165,15 @@ class JGroupsClusterTest {
         // Longer than failure detection (3 s here): the member's heartbeats are still read.
         Thread.sleep(4_000);
         assertThat(left).as("members that left a's view").isEmpty();
+    }
+
+    /** Starts {@code first} (its handlers set), then a plain member "b", and waits until b sees a. */
+    private void startFirstThenSecond(TwoMembers two) throws Exception {
+        first.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        second = new JGroupsCluster(vertx, two.settings("b"));
+        second.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+            .until(() -> second.members().contains("a"));
     }
 
     /** A cluster of its own for members "a" and "b", each on a free port, each seeded with both. */
