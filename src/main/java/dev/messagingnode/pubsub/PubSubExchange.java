@@ -160,7 +160,7 @@ final class PubSubExchange extends ExchangeVerticle {
      * later, dropped, or the subscriber was cut off.
      */
     private boolean offer(Subscriber s, Published p) {
-        if (s.held.isEmpty() && s.inFlight < options.subscriberPrefetch()) {
+        if (s.held.isEmpty() && hasCredit(s)) {
             take(s);
             return true;
         }
@@ -183,6 +183,21 @@ final class PubSubExchange extends ExchangeVerticle {
         return false;
     }
 
+    /** Whether the subscriber may take one more delivery now (fewer than its prefetch unacknowledged). */
+    private boolean hasCredit(Subscriber s) {
+        return s.inFlight < options.subscriberPrefetch();
+    }
+
+    /** Whether something held for the subscriber can go to it now. */
+    private boolean releasable(Subscriber s) {
+        return hasCredit(s) && !s.held.isEmpty();
+    }
+
+    /** Whether the subscriber is on this node (its deliveries cross no network). */
+    private boolean isHere(Subscriber s) {
+        return s.node.equals(transport.node());
+    }
+
     /** Counts a delivery out against the subscriber's credit. */
     private void take(Subscriber s) {
         s.inFlight++;
@@ -197,7 +212,7 @@ final class PubSubExchange extends ExchangeVerticle {
     private void deliver(Published p, List<Subscriber> to) {
         Map<String, List<Subscriber>> byNode = null;
         for (Subscriber s : to) {
-            if (s.node.equals(transport.node())) {
+            if (isHere(s)) {
                 transport.send(s.party.address(), delivery(s, p));
             } else {
                 if (byNode == null) {
@@ -240,12 +255,12 @@ final class PubSubExchange extends ExchangeVerticle {
      * than the publisher, nearly every delivery is such a release.
      */
     private void pumpLater(Subscriber s) {
-        if (s.pumpDue || s.held.isEmpty() || s.inFlight >= options.subscriberPrefetch()) {
+        if (s.pumpDue || !releasable(s)) {
             return;
         }
-        if (s.node.equals(transport.node())) {
+        if (isHere(s)) {
             // On this node: nothing would cross the network once for several, so no reason to wait.
-            while (s.inFlight < options.subscriberPrefetch() && !s.held.isEmpty()) {
+            while (releasable(s)) {
                 take(s);
                 transport.send(s.party.address(), delivery(s, s.held.poll()));
             }
@@ -273,7 +288,7 @@ final class PubSubExchange extends ExchangeVerticle {
             if (subscribers.get(s.party.id()) != s) {
                 continue; // cut off or gone since its credit came
             }
-            while (s.inFlight < options.subscriberPrefetch() && !s.held.isEmpty()) {
+            while (releasable(s)) {
                 Published p = s.held.poll();
                 take(s);
                 bySeq.computeIfAbsent(p.seq(), k -> new Release(p, new ArrayList<>(due.size()))).to().add(s);
