@@ -17,9 +17,23 @@ import java.util.List;
  * @param dnsQuery                e.g. {@code messaging-headless.default.svc.cluster.local}
  * @param failureDetectionTimeout a member silent this long is suspected (a killed process whose sockets close is
  *                                noticed sooner)
+ * @param routePort               where the routes (the data connections between members) listen, on
+ *                                {@code bindAddress}: 0 for any free port (announced to the members), -1 for no
+ *                                routes (all traffic over the membership transport, as releases before them)
  */
 public record ClusterSettings(String name, String nodeName, String bindAddress, int bindPort, Discovery discovery,
-                              List<String> seeds, String dnsQuery, Duration failureDetectionTimeout) {
+                              List<String> seeds, String dnsQuery, Duration failureDetectionTimeout, int routePort) {
+
+    /** With routes on any free port. */
+    public ClusterSettings(String name, String nodeName, String bindAddress, int bindPort, Discovery discovery,
+                           List<String> seeds, String dnsQuery, Duration failureDetectionTimeout) {
+        this(name, nodeName, bindAddress, bindPort, discovery, seeds, dnsQuery, failureDetectionTimeout, 0);
+    }
+
+    public ClusterSettings withRoutePort(int port) {
+        return new ClusterSettings(name, nodeName, bindAddress, bindPort, discovery, seeds, dnsQuery,
+            failureDetectionTimeout, port);
+    }
 
     public enum Discovery { TCPPING, DNS_PING }
 }

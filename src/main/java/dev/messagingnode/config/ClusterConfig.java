@@ -44,6 +44,14 @@ public interface ClusterConfig {
     @WithDefault("3s")
     Duration failureDetectionTimeout();
 
+    /**
+     * Where the routes listen: the connections between members that carry requests, answers, deliveries and chunks
+     * (membership, failure detection and Raft use the cluster port). 0: any free port, announced to the members with
+     * this node's address; -1: no routes, everything over the cluster port (slower; what releases before routes did).
+     */
+    @WithDefault("0")
+    int routePort();
+
     /** The settings for the cluster implementation, checked. */
     default ClusterSettings settings() {
         ClusterSettings.Discovery d = switch (discovery().toLowerCase(Locale.ROOT)) {
@@ -63,8 +71,12 @@ public interface ClusterConfig {
             }
         }
         String node = nodeName().orElseGet(() -> hostName() + "-" + bindPort());
+        if (routePort() < -1 || routePort() > 65535) {
+            throw new IllegalArgumentException("messaging.cluster.route-port=" + routePort()
+                + " must be a port, 0 for any free one, or -1 for none");
+        }
         return new ClusterSettings(name(), node, bindAddress(), bindPort(), d, seeds, dnsQuery().orElse(null),
-            failureDetectionTimeout());
+            failureDetectionTimeout(), routePort());
     }
 
     private static String hostName() {

@@ -4,6 +4,8 @@ import dev.messagingnode.cluster.Cluster;
 import dev.messagingnode.cluster.ClusterMessage;
 import dev.messagingnode.cluster.ClusterSettings;
 import dev.messagingnode.cluster.MembershipView;
+import dev.messagingnode.cluster.route.RoutePeer;
+import dev.messagingnode.cluster.route.Routes;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -26,6 +28,7 @@ import org.jgroups.Message;
 import org.jgroups.MergeView;
 import org.jgroups.Receiver;
 import org.jgroups.View;
+import org.jgroups.util.ExtendedUUID;
 import org.jgroups.util.MessageBatch;
 import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
@@ -83,6 +86,18 @@ public final class JGroupsCluster implements Cluster {
      */
     private final Context[] inbound;
     private JChannel channel;
+    /**
+     * The routes that carry the per-sender topics (the transport's traffic) straight between event loops, null when
+     * {@code route-port} is -1. Each member announces its route port in its address ({@link #ROUTE_PORT_KEY}); a
+     * member that announced none (a release before routes) is sent everything over JGroups, as before.
+     */
+    private final Routes routes;
+    /** The routes of the current view's members, by name; a member without one is not in it. */
+    private volatile Map<String, RoutePeer> routePeers = Map.of();
+    /** The current view's members by address id, for the routes' check of who says HELLO. */
+    private volatile Map<java.util.UUID, String> memberIds = Map.of();
+    /** The key of a member's route port in its address ({@link ExtendedUUID}), which every member's view carries. */
+    static final String ROUTE_PORT_KEY = "mn-route-port";
     /** Protocols stacked on top of ours (the replica set's Raft: ELECTION, RAFT, REDIRECT), and who binds them. */
     private final List<Protocol> top;
     private final java.util.function.Consumer<JChannel> beforeConnect;
@@ -108,6 +123,25 @@ public final class JGroupsCluster implements Cluster {
         this.settings = settings;
         this.top = List.copyOf(top);
         this.beforeConnect = beforeConnect;
+        this.routes = settings.routePort() < 0 ? null : new Routes(vertx, settings.name(), settings.nodeName(),
+            id -> memberIds.get(id), this::routed);
+    }
+
+    /**
+     * A message that came over a route, on the event loop that read it: a per-sender topic is handled there (that
+     * loop reads this sender's route alone, in order); any other on {@link #context}, as over JGroups.
+     */
+    private void routed(String from, String topic, Buffer payload) {
+        Handler<ClusterMessage> h = topics.get(topic);
+        if (h == null) {
+            return;
+        }
+        ClusterMessage m = new ClusterMessage(from, topic, payload);
+        if (perSender.contains(topic)) {
+            h.handle(m);
+        } else {
+            context.runOnContext(v -> h.handle(m));
+        }
     }
 
     /** A protocol's id, registered by its class's static initializer (which a class literal does not run). */
@@ -184,7 +218,39 @@ public final class JGroupsCluster implements Cluster {
             LOG.debugf("dropped a message on %s for %s, which is not a member", topic, node);
             return;
         }
+        if (routes != null && perSender.contains(topic)) {
+            RoutePeer route = routePeers.get(node);
+            if (route != null) {
+                if (joined) {
+                    routes.send(route, topic, payload);
+                }
+                return;
+            }
+        }
         transmit(target, topic, payload);
+    }
+
+    /**
+     * A member's node name: its logical name, not the address's {@code toString}, which for an address that carries
+     * keys (the route port, Raft's id) prints them too unless Raft's print function is installed.
+     */
+    static String name(Address a) {
+        String name = org.jgroups.util.NameCache.get(a);
+        return name != null ? name : String.valueOf(a);
+    }
+
+    /** The id a route knows a member by: its address's UUID. */
+    private static java.util.UUID id(Address a) {
+        org.jgroups.util.UUID u = (org.jgroups.util.UUID) a;
+        return new java.util.UUID(u.getMostSignificantBits(), u.getLeastSignificantBits());
+    }
+
+    /** The host a member's transport listens on, which its route shares; null while the transport does not know. */
+    private String host(Address member) {
+        JChannel c = channel;
+        Object physical = c == null ? null
+            : c.down(new org.jgroups.Event(org.jgroups.Event.GET_PHYSICAL_ADDRESS, member));
+        return physical instanceof org.jgroups.stack.IpAddress ip ? ip.getIpAddress().getHostAddress() : null;
     }
 
     private void transmit(Address target, String topic, Buffer payload) {
@@ -299,7 +365,7 @@ public final class JGroupsCluster implements Cluster {
         // own and never reuses it (a 1 MiB chunk was copied here once more, each copy two G1 regions of a small heap).
         Buffer payload = Buffer.buffer(io.netty.buffer.Unpooled.wrappedBuffer(bytes, start,
             offset + message.getLength() - start));
-        ClusterMessage m = new ClusterMessage(String.valueOf(message.getSrc()), topic, payload);
+        ClusterMessage m = new ClusterMessage(name(message.getSrc()), topic, payload);
         Context on = perSender.contains(topic) ? inbound[Math.floorMod(m.from().hashCode(), inbound.length)] : context;
         return new Handoff(on, h, m);
     }
@@ -309,6 +375,14 @@ public final class JGroupsCluster implements Cluster {
         return vertx.executeBlocking(() -> {
             channel = new JChannel(stack()).name(settings.nodeName());
             beforeConnect.accept(channel);
+            if (routes != null) {
+                int port = routes.listen(settings.bindAddress(), settings.routePort()).toCompletionStage()
+                    .toCompletableFuture().get();
+                byte[] announced = java.nio.ByteBuffer.allocate(4).putInt(port).array();
+                channel.addAddressGenerator(
+                    () -> ExtendedUUID.randomUUID(settings.nodeName()).put(ROUTE_PORT_KEY, announced));
+                LOG.infof("routes to this node on %s:%d", settings.bindAddress(), port);
+            }
             channel.setReceiver(new Receiver() {
                 @Override
                 public void viewAccepted(View view) {
@@ -343,27 +417,30 @@ public final class JGroupsCluster implements Cluster {
         joined = false;
         JChannel c = channel;
         if (c == null) {
-            return Future.succeededFuture();
+            return routes == null ? Future.succeededFuture() : routes.close();
         }
         return vertx.executeBlocking(() -> {
             c.close(); // disconnects first: the coordinator installs a view without us at once
             LOG.infof("node %s left cluster '%s'", settings.nodeName(), settings.name());
             return null;
-        });
+        }).compose(v -> routes == null ? Future.<Void>succeededFuture() : routes.close());
     }
 
     private void onView(View view) {
         List<String> now = new ArrayList<>();
         Map<String, Address> byName = new java.util.HashMap<>();
         for (Address a : view.getMembers()) {
-            now.add(String.valueOf(a));
-            byName.put(String.valueOf(a), a);
+            now.add(name(a));
+            byName.put(name(a), a);
         }
         long at = System.currentTimeMillis();
         since.keySet().retainAll(now);
         now.forEach(m -> since.putIfAbsent(m, at));
         members = List.copyOf(now);
         addresses = Map.copyOf(byName);
+        if (routes != null) {
+            updateRoutes(view);
+        }
         handOver(() -> {
             Set<String> joinedNow = new LinkedHashSet<>(now);
             joinedNow.removeAll(lastMembers);
@@ -379,6 +456,28 @@ public final class JGroupsCluster implements Cluster {
                 h.handle(change);
             }
         });
+    }
+
+    /** The view's members' routes: who announced one, and where; routes to members gone are closed. */
+    private void updateRoutes(View view) {
+        Map<String, RoutePeer> peers = new java.util.HashMap<>();
+        Map<java.util.UUID, String> ids = new java.util.HashMap<>();
+        JChannel c = channel;
+        Address self = c == null ? null : c.getAddress();
+        if (self != null) {
+            routes.localId(id(self));
+        }
+        for (Address a : view.getMembers()) {
+            ids.put(id(a), name(a));
+            if (a.equals(self) || !(a instanceof ExtendedUUID e) || !e.keyExists(ROUTE_PORT_KEY)) {
+                continue;
+            }
+            int port = java.nio.ByteBuffer.wrap(e.get(ROUTE_PORT_KEY)).getInt();
+            peers.put(name(a), new RoutePeer(name(a), id(a), () -> host(a), port));
+        }
+        memberIds = Map.copyOf(ids);
+        routePeers = Map.copyOf(peers);
+        routes.retain(ids.keySet());
     }
 
     /** Runs a view's handlers on {@link #context}: at once, or once {@code connect()} has returned. */

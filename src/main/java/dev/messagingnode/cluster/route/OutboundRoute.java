@@ -1,0 +1,265 @@
+package dev.messagingnode.cluster.route;
+
+import io.netty.buffer.Unpooled;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import java.util.ArrayDeque;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jboss.logging.Logger;
+
+/**
+ * What this node sends one member over its route: a TCP connection of its own, opened and read by one event loop.
+ *
+ * <p><b>Nothing lost while the member is in the view.</b> Every message is held until the member acknowledges it
+ * (ACK, a count); a connection that breaks is opened again, with back-off, and the member's WELCOME says how many
+ * of this session's messages it has, so the rest are written again, in order, and none twice. This is what UNICAST3
+ * gave the same traffic over JGroups. A member that leaves the view takes its route with it ({@link #close}); what
+ * was held for it is dropped, as JGroups drops what it held for a member that left.
+ *
+ * <p><b>Order.</b> Messages are numbered and written under this route's lock in the order {@link #send} is called,
+ * whichever thread calls; one connection at a time carries them, so the member receives them in that order.
+ *
+ * <p><b>Bound.</b> At most {@link Routes#MAX_HELD_BYTES} are held unacknowledged. A message that would go past it
+ * is dropped and counted (a WARN once per episode): the member has not acknowledged megabytes for a while, that is,
+ * it is hung, cut off or far behind, and failure detection is about to decide. Requests among the dropped fail at
+ * their deadline. The sender never waits: an event loop calls this.
+ */
+final class OutboundRoute {
+
+    private static final Logger LOG = Logger.getLogger(OutboundRoute.class);
+    static final long FIRST_RETRY_MS = 20;
+    static final long LAST_RETRY_MS = 2000;
+
+    private final Routes routes;
+    private final RoutePeer peer;
+    /** The event loop that connects, reads the member's answers and owns the connection. */
+    private final Context context;
+    /** This route's number: a member that sees a new one starts counting again (a new route to it, same node). */
+    private final long session = ThreadLocalRandom.current().nextLong();
+
+    // Guarded by this.
+    private final ArrayDeque<byte[]> held = new ArrayDeque<>();
+    private long firstHeld;
+    private long next;
+    private long heldBytes;
+    /** The connection messages are written to, once the member welcomed it. */
+    private NetSocket socket;
+    /** A connection opened and not yet welcomed. */
+    private NetSocket trying;
+    /** A connection is being opened, or will be after a back-off: nobody starts another. */
+    private boolean connecting;
+    private boolean closed;
+    private int attempts;
+    private long droppedInEpisode;
+
+    OutboundRoute(Routes routes, RoutePeer peer, Context context) {
+        this.routes = routes;
+        this.peer = peer;
+        this.context = context;
+    }
+
+    RoutePeer peer() {
+        return peer;
+    }
+
+    /** Holds and writes one message; never waits. */
+    void send(String topic, Buffer payload) {
+        byte[] frame = RouteFrames.data(topic, payload);
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (heldBytes + frame.length > Routes.MAX_HELD_BYTES) {
+                routes.dropped(1);
+                if (droppedInEpisode++ == 0) {
+                    LOG.warnf("dropping messages to %s: %d bytes sent to it are not acknowledged yet (at most %d);"
+                        + " it is hung, cut off or far behind", peer.name(), heldBytes, Routes.MAX_HELD_BYTES);
+                }
+                return;
+            }
+            held.addLast(frame);
+            heldBytes += frame.length;
+            next++;
+            if (socket != null) {
+                socket.write(wrap(frame));
+            } else if (!connecting) {
+                connecting = true;
+                context.runOnContext(v -> connect());
+            }
+        }
+    }
+
+    private static Buffer wrap(byte[] frame) {
+        return Buffer.buffer(Unpooled.wrappedBuffer(frame));
+    }
+
+    /** Forgets the messages the member has: those numbered below {@code received}. */
+    private synchronized void acknowledged(long received) {
+        if (received > next) {
+            throw new IllegalStateException("acknowledged " + received + " of " + next + " messages");
+        }
+        while (firstHeld < received && !held.isEmpty()) {
+            heldBytes -= held.removeFirst().length;
+            firstHeld++;
+        }
+        if (droppedInEpisode > 0 && heldBytes < Routes.MAX_HELD_BYTES / 2) {
+            LOG.warnf("%s acknowledges again; %d messages to it were dropped", peer.name(), droppedInEpisode);
+            droppedInEpisode = 0;
+        }
+    }
+
+    /** On {@link #context}. */
+    private void connect() {
+        String host;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+        }
+        if (routes.memberName(peer.id()) == null) {
+            routes.forget(this); // it left the view while this route was being made: nobody to send to
+            return;
+        }
+        host = peer.host().get();
+        if (host == null) {
+            retry("its address is not known yet");
+            return;
+        }
+        NetClient client = routes.client();
+        client.connect(peer.port(), host).onComplete(ar -> {
+            if (ar.failed()) {
+                retry(String.valueOf(ar.cause().getMessage()));
+                return;
+            }
+            opened(ar.result());
+        });
+    }
+
+    private void opened(NetSocket s) {
+        synchronized (this) {
+            if (closed) {
+                s.close();
+                return;
+            }
+            trying = s;
+        }
+        boolean[] welcomed = {false};
+        FrameSplitter splitter = new FrameSplitter(RouteFrames.MAX_CONTROL_FRAME_BYTES, frame -> {
+            try {
+                byte type = frame.getByte(0);
+                RouteFrames.Reader r = new RouteFrames.Reader(frame, 1);
+                if (type == RouteFrames.ACK && welcomed[0]) {
+                    acknowledged(r.int64());
+                } else if (type == RouteFrames.WELCOME && !welcomed[0]) {
+                    byte version = r.int8();
+                    if (version != RouteFrames.VERSION) {
+                        throw new IllegalStateException("it chose version " + version);
+                    }
+                    welcomed[0] = true;
+                    welcomed(s, r.int64());
+                } else if (type == RouteFrames.REFUSE) {
+                    LOG.debugf("route to %s refused: %s", peer.name(), r.str());
+                    s.close();
+                } else {
+                    throw new IllegalStateException("unexpected frame type " + type);
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("closing the route to %s: %s", peer.name(), e.getMessage());
+                s.close();
+            }
+        }, problem -> {
+            LOG.warnf("closing the route to %s: it sent %s", peer.name(), problem);
+            s.close();
+        });
+        s.handler(splitter);
+        s.closeHandler(v -> broken(s));
+        s.exceptionHandler(e -> LOG.debugf("route to %s: %s", peer.name(), e.getMessage()));
+        s.write(RouteFrames.hello(routes.cluster(), routes.localName(), routes.localId(), peer.id(), session));
+    }
+
+    /** The member has {@code received} of this session's messages: the rest are written now, then every new one. */
+    private void welcomed(NetSocket s, long received) {
+        synchronized (this) {
+            if (closed) {
+                s.close();
+                return;
+            }
+            if (received < firstHeld) {
+                // It had more than it has now: it lost them (it cannot have, short of a bug); say so, go on.
+                LOG.warnf("%s has %d messages of this route, %d were acknowledged; %d are lost", peer.name(),
+                    received, firstHeld, firstHeld - received);
+            } else {
+                acknowledged(received);
+            }
+            for (byte[] frame : held) {
+                s.write(wrap(frame));
+            }
+            socket = s;
+            trying = null;
+            connecting = false;
+            attempts = 0;
+        }
+    }
+
+    private void broken(NetSocket s) {
+        synchronized (this) {
+            if (s == socket) {
+                socket = null;
+                connecting = true;
+            } else if (s == trying) {
+                trying = null; // refused, or closed before it was welcomed: this attempt failed
+            } else {
+                return; // not this route's connection any more
+            }
+            if (closed) {
+                return;
+            }
+        }
+        retry("the connection closed");
+    }
+
+    /** On {@link #context}: tries again after the next back-off (20 ms, doubling, at most 2 s). */
+    private void retry(String why) {
+        long delay;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            delay = Math.min(LAST_RETRY_MS, FIRST_RETRY_MS << Math.min(attempts, 10));
+            attempts++;
+            if (attempts == 6) {
+                LOG.infof("route to %s not open after %d tries (%s); trying every %d ms or less while it is a member",
+                    peer.name(), attempts, why, LAST_RETRY_MS);
+            }
+        }
+        routes.vertx().setTimer(delay, t -> context.runOnContext(v -> connect()));
+    }
+
+    /** The member left: its connection is closed and what was held for it dropped. */
+    void close() {
+        NetSocket s;
+        NetSocket t;
+        synchronized (this) {
+            closed = true;
+            held.clear();
+            heldBytes = 0;
+            s = socket;
+            socket = null;
+            t = trying;
+            trying = null;
+        }
+        if (s != null) {
+            Routes.abort(s);
+        }
+        if (t != null) {
+            Routes.abort(t);
+        }
+    }
+
+    /** Bytes held unacknowledged, for tests and metrics. */
+    synchronized long heldBytes() {
+        return heldBytes;
+    }
+}

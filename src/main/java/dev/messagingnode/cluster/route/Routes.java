@@ -1,0 +1,309 @@
+package dev.messagingnode.cluster.route;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.impl.VertxInternal;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * The node's routes: a TCP connection from this node to each other member, opened by the sender and read by an
+ * event loop of the receiver, that carries the transport's traffic (requests, answers, deliveries, chunks), as NATS'
+ * servers talk over routes. Membership, failure detection and Raft stay on JGroups; routes only carry.
+ *
+ * <p>Why: over JGroups each crossing went through its stack and its one selector thread, and was handed to an event
+ * loop from there: ~45-65 µs a crossing on this project's 2-core machine against ~12-15 µs for a socket read by an
+ * event loop (see {@code HopLatency} and BENCHMARKS.md). A route is read by the event loop that hands its messages
+ * on, and written by whoever sends (the write goes to the connection's loop).
+ *
+ * <p>What JGroups gave that a bare connection does not, and how a route keeps it: order per sender (one connection
+ * at a time, numbered messages, {@link OutboundRoute}); nothing lost while the member is in the view (held until
+ * acknowledged, written again after a reconnect); a bound and its outcome ({@link #MAX_HELD_BYTES} per member, past
+ * it dropped and counted, never a wait); fragmentation (not needed: TCP is a stream; a frame is at most
+ * {@link #MAX_FRAME_BYTES}). Every member's routes listen on one port ({@code messaging.cluster.route-port}, any free
+ * one by default), announced to the others with this node's address in the view.
+ */
+public final class Routes {
+
+    private static final Logger LOG = Logger.getLogger(Routes.class);
+
+    /** Per member: bytes sent and not yet acknowledged; past it, messages to that member are dropped and counted. */
+    public static final long MAX_HELD_BYTES = 64L * 1024 * 1024;
+    /** The longest frame: the longest transport message (a chunk of up to 16 MiB and its envelope). */
+    public static final int MAX_FRAME_BYTES = 16 * 1024 * 1024 + 64 * 1024;
+    static final int ACK_EVERY_BYTES = 256 * 1024;
+    static final long ACK_AFTER_MS = 20;
+    static final long HELLO_TIMEOUT_MS = 5000;
+    /** Route connections this node accepts at once: two per member (one being replaced) is what members use. */
+    public static final int MAX_CONNECTIONS = 256;
+
+    /** Where routes hand what they receive: on the receiving connection's event loop, in order per sender. */
+    @FunctionalInterface
+    public interface Receiver {
+        void received(String from, String topic, Buffer payload);
+    }
+
+    /** What this node has received over one sender's route (its session): counted across its connections. */
+    static final class Session {
+        final UUID fromId;
+        final String from;
+        final long id;
+        /** Guarded by this session. */
+        long received;
+        InboundRoute connection;
+
+        Session(UUID fromId, String from, long id) {
+            this.fromId = fromId;
+            this.from = from;
+            this.id = id;
+        }
+    }
+
+    private final Vertx vertx;
+    private final String cluster;
+    private final String localName;
+    private final Function<UUID, String> members;
+    private final Receiver receiver;
+    private volatile UUID localId;
+    private final NetClient client;
+    private final List<NetServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<UUID, OutboundRoute> outbound = new ConcurrentHashMap<>();
+    private final Map<UUID, Session> inbound = new ConcurrentHashMap<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile boolean closed;
+
+    /**
+     * @param members the name of the member whose address is this id in the current view, null when none is
+     */
+    public Routes(Vertx vertx, String cluster, String localName, Function<UUID, String> members, Receiver receiver) {
+        this.vertx = vertx;
+        this.cluster = cluster;
+        this.localName = localName;
+        this.members = members;
+        this.receiver = receiver;
+        this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setTcpKeepAlive(true)
+            .setConnectTimeout(2000));
+    }
+
+    /** This process's address in the view, once it has one (before anyone can learn of it). */
+    public void localId(UUID id) {
+        this.localId = id;
+    }
+
+    /**
+     * Listens on {@code host:port} (0: any free port) with a server on every event loop, so that the routes of
+     * several members are read on several cores. Completes with the port.
+     */
+    public Future<Integer> listen(String host, int port) {
+        int chosen;
+        try {
+            chosen = port != 0 ? port : freePort(host);
+        } catch (IOException e) {
+            return Future.failedFuture(e);
+        }
+        List<Future<Integer>> all = new ArrayList<>();
+        for (int i = 0; i < VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE; i++) {
+            Promise<Integer> listening = Promise.promise();
+            Context context = ((VertxInternal) vertx).createEventLoopContext();
+            context.runOnContext(v -> {
+                NetServer server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true)
+                    .setTcpKeepAlive(true));
+                server.connectHandler(this::accepted);
+                servers.add(server);
+                server.listen(chosen, host).map(NetServer::actualPort).onComplete(listening);
+            });
+            all.add(listening.future());
+        }
+        return Future.all(all).map(chosen).recover(t -> Future.failedFuture(new IllegalStateException(
+            "the cluster's routes cannot listen on " + host + ":" + chosen + ": " + t.getMessage()
+            + "; set messaging.cluster.route-port (MESSAGING_CLUSTER_ROUTE_PORT) to a free port, or 0 for any", t)));
+    }
+
+    private static int freePort(String host) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return s.getLocalPort();
+        }
+    }
+
+    private void accepted(NetSocket socket) {
+        if (closed || connections.incrementAndGet() > MAX_CONNECTIONS) {
+            connections.decrementAndGet();
+            LOG.warnf("closed a route connection from %s: %d are open (at most %d)", socket.remoteAddress(),
+                connections.get(), MAX_CONNECTIONS);
+            socket.close();
+            return;
+        }
+        new InboundRoute(this, socket).start();
+    }
+
+    /**
+     * Sends a message to a member over its route (opened on first use); never waits. In order with every earlier
+     * call for the same member, from whatever thread; the payload is read during the call only.
+     */
+    public void send(RoutePeer peer, String topic, Buffer payload) {
+        OutboundRoute route = outbound.get(peer.id());
+        if (route == null) {
+            if (closed) {
+                return;
+            }
+            route = outbound.computeIfAbsent(peer.id(),
+                id -> new OutboundRoute(this, peer, ((VertxInternal) vertx).createEventLoopContext()));
+        }
+        route.send(topic, payload);
+    }
+
+    /** The view changed: routes to and from members no longer in it are closed, what they held dropped. */
+    public void retain(Set<UUID> now) {
+        outbound.entrySet().removeIf(e -> {
+            if (now.contains(e.getKey())) {
+                return false;
+            }
+            e.getValue().close();
+            return true;
+        });
+        inbound.entrySet().removeIf(e -> {
+            if (now.contains(e.getKey())) {
+                return false;
+            }
+            InboundRoute c;
+            synchronized (e.getValue()) {
+                c = e.getValue().connection;
+                e.getValue().connection = null;
+            }
+            if (c != null) {
+                c.close();
+            }
+            return true;
+        });
+    }
+
+    /** A route whose member is gone from the view: closed and removed. */
+    void forget(OutboundRoute route) {
+        outbound.remove(route.peer().id(), route);
+        route.close();
+    }
+
+    /** A connection said HELLO for a sender's session: it carries that session from now on. */
+    Session open(UUID fromId, String from, long sessionId, InboundRoute connection) {
+        Session s = inbound.compute(fromId, (id, old) -> old != null && old.id == sessionId ? old
+            : new Session(fromId, from, sessionId));
+        InboundRoute previous;
+        synchronized (s) {
+            previous = s.connection;
+            s.connection = connection;
+        }
+        if (previous != null && previous != connection) {
+            previous.close();
+        }
+        return s;
+    }
+
+    void closed(InboundRoute connection, Session session) {
+        connections.decrementAndGet();
+        if (session != null) {
+            synchronized (session) {
+                if (session.connection == connection) {
+                    session.connection = null;
+                }
+            }
+        }
+    }
+
+    public Future<Void> close() {
+        closed = true;
+        outbound.values().forEach(OutboundRoute::close);
+        outbound.clear();
+        for (Session s : inbound.values()) {
+            InboundRoute c;
+            synchronized (s) {
+                c = s.connection;
+            }
+            if (c != null) {
+                c.close();
+            }
+        }
+        inbound.clear();
+        List<Future<Void>> all = new ArrayList<>();
+        servers.forEach(s -> all.add(s.close()));
+        all.add(client.close());
+        return Future.join(all).mapEmpty();
+    }
+
+    /**
+     * Closes a connection now, discarding what it has not written. Vert.x's {@code close()}, and a close that goes
+     * through its channel handler, first wait for the pending writes to go out, which to a hung member is never: its
+     * route, holding up to {@link #MAX_HELD_BYTES}, stayed open as long as the process, and so did the node's stop.
+     * The close is sent from the handler's context, so only Netty's head (the socket) sees it.
+     */
+    static void abort(NetSocket socket) {
+        if (socket instanceof io.vertx.core.net.impl.NetSocketInternal internal) {
+            internal.channelHandlerContext().close();
+        } else {
+            socket.close();
+        }
+    }
+
+    /** Messages dropped at the bound since start (all members). */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Bytes held unacknowledged for a member (0 when there is no route to it). */
+    public long heldBytes(UUID member) {
+        OutboundRoute r = outbound.get(member);
+        return r == null ? 0 : r.heldBytes();
+    }
+
+    void dropped(long n) {
+        dropped.addAndGet(n);
+    }
+
+    Vertx vertx() {
+        return vertx;
+    }
+
+    NetClient client() {
+        return client;
+    }
+
+    String cluster() {
+        return cluster;
+    }
+
+    String localName() {
+        return localName;
+    }
+
+    UUID localId() {
+        return localId;
+    }
+
+    String memberName(UUID id) {
+        return members.apply(id);
+    }
+
+    Receiver receiver() {
+        return receiver;
+    }
+}

@@ -1,0 +1,301 @@
+package dev.messagingnode.cluster.route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Routes between two {@link Routes} of one JVM (each its own Vert.x, as two nodes), through a TCP relay the test
+ * can cut, and against hand-written peers that break the protocol.
+ */
+class RoutesTest {
+
+    private static final String CLUSTER = "routes-test";
+    private final UUID idA = UUID.randomUUID();
+    private final UUID idB = UUID.randomUUID();
+    /** Who each side currently counts as a member (its view). */
+    private final Map<UUID, String> viewOfB = new ConcurrentHashMap<>();
+    private final List<String> receivedByB = new CopyOnWriteArrayList<>();
+    private final List<String> threadsOfB = new CopyOnWriteArrayList<>();
+    private Vertx vertxA;
+    private Vertx vertxB;
+    private Routes a;
+    private Routes b;
+    private int portB;
+
+    @BeforeEach
+    void start() throws Exception {
+        vertxA = Vertx.vertx();
+        vertxB = Vertx.vertx();
+        a = new Routes(vertxA, CLUSTER, "a", id -> id.equals(idB) ? "b" : null, (from, topic, payload) -> { });
+        a.localId(idA);
+        b = new Routes(vertxB, CLUSTER, "b", viewOfB::get, (from, topic, payload) -> {
+            receivedByB.add(from + "/" + topic + "/" + payload.toString());
+            threadsOfB.add(Thread.currentThread().getName());
+        });
+        b.localId(idB);
+        viewOfB.put(idA, "a");
+        viewOfB.put(idB, "b");
+        portB = b.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        a.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        b.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        vertxA.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        vertxB.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private RoutePeer peerB(int port) {
+        return new RoutePeer("b", idB, () -> "127.0.0.1", port);
+    }
+
+    private static List<String> expected(int n) {
+        return java.util.stream.IntStream.range(0, n).mapToObj(i -> "a/bus/m" + i).toList();
+    }
+
+    @Test
+    void messagesArriveInOrderOnAnEventLoopOfTheReceiver() {
+        for (int i = 0; i < 1000; i++) {
+            a.send(peerB(portB), "bus", Buffer.buffer("m" + i));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> receivedByB.size() >= 1000);
+        assertThat(receivedByB).containsExactlyElementsOf(expected(1000));
+        assertThat(threadsOfB).allMatch(t -> t.startsWith("vert.x-eventloop-thread-"));
+        // Acknowledged: nothing is held for b once it has everything (ACK at the latest after ACK_AFTER_MS).
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> a.heldBytes(idB) == 0);
+    }
+
+    /**
+     * The connection is cut three times while messages flow: every message arrives, once, in order (what was written
+     * on a cut connection and not acknowledged is written again on the next, from where the receiver says it is).
+     */
+    @Test
+    void nothingIsLostNorDoubledWhenTheConnectionBreaks() throws Exception {
+        try (Relay relay = new Relay(portB)) {
+            int n = 60_000;
+            Thread sender = new Thread(() -> {
+                for (int i = 0; i < n; i++) {
+                    a.send(peerB(relay.port()), "bus", Buffer.buffer("m" + i));
+                    if (i % 5000 == 0) {
+                        try {
+                            Thread.sleep(5);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }
+            });
+            sender.start();
+            for (int cut = 0; cut < 3; cut++) {
+                int before = receivedByB.size();
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> receivedByB.size() > before + 2000
+                    || receivedByB.size() == n);
+                relay.cutAll();
+            }
+            sender.join(10_000);
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> receivedByB.size() >= n);
+            assertThat(relay.connections()).as("connections the relay carried").isGreaterThanOrEqualTo(2);
+            assertThat(receivedByB).containsExactlyElementsOf(expected(n));
+        }
+    }
+
+    /** A sender b does not (yet) count as a member is refused, keeps what it sent, and gets it through once it is. */
+    @Test
+    void aSenderOutsideTheViewIsRefusedUntilItIsInIt() throws Exception {
+        viewOfB.remove(idA);
+        for (int i = 0; i < 10; i++) {
+            a.send(peerB(portB), "bus", Buffer.buffer("m" + i));
+        }
+        Thread.sleep(300);
+        assertThat(receivedByB).isEmpty();
+        viewOfB.put(idA, "a");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> receivedByB.size() >= 10);
+        assertThat(receivedByB).containsExactlyElementsOf(expected(10));
+    }
+
+    /** A route to the process that had b's name before it restarted is refused by the new one: nothing reaches it. */
+    @Test
+    void aRouteToAnEarlierProcessIsRefused() throws Exception {
+        RoutePeer earlier = new RoutePeer("b", UUID.randomUUID(), () -> "127.0.0.1", portB);
+        try (Socket s = new Socket("127.0.0.1", portB)) {
+            write(s, RouteFrames.hello(CLUSTER, "a", idA, earlier.id(), 1));
+            assertThat(readFrameType(s)).isEqualTo(RouteFrames.REFUSE);
+            assertThat(s.getInputStream().read()).as("closed after REFUSE").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void strangersAreRefusedOrClosed() throws Exception {
+        // Another cluster's name.
+        try (Socket s = new Socket("127.0.0.1", portB)) {
+            write(s, RouteFrames.hello("another", "a", idA, idB, 1));
+            assertThat(readFrameType(s)).isEqualTo(RouteFrames.REFUSE);
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+        // Not a route at all: an HTTP request. Its first four bytes read as a length far above a HELLO's bound.
+        try (Socket s = new Socket("127.0.0.1", portB)) {
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+            s.setSoTimeout(5000);
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+        // A 2 GiB length after a valid HELLO: closed, nothing allocated for it.
+        try (Socket s = new Socket("127.0.0.1", portB)) {
+            write(s, RouteFrames.hello(CLUSTER, "a", idA, idB, 7));
+            assertThat(readFrameType(s)).isEqualTo(RouteFrames.WELCOME);
+            new DataOutputStream(s.getOutputStream()).writeInt(Integer.MAX_VALUE);
+            s.setSoTimeout(5000);
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+        // A frame type a sender never sends.
+        try (Socket s = new Socket("127.0.0.1", portB)) {
+            write(s, RouteFrames.hello(CLUSTER, "a", idA, idB, 8));
+            assertThat(readFrameType(s)).isEqualTo(RouteFrames.WELCOME);
+            write(s, RouteFrames.ack(3));
+            s.setSoTimeout(5000);
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+        assertThat(receivedByB).isEmpty();
+        // The real member still gets through.
+        a.send(peerB(portB), "bus", Buffer.buffer("m0"));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> receivedByB.size() == 1);
+    }
+
+    /** A silent connection (no HELLO) is closed after HELLO_TIMEOUT_MS. */
+    @Test
+    void aConnectionThatSaysNothingIsClosed() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", portB)) {
+            s.setSoTimeout((int) Routes.HELLO_TIMEOUT_MS + 5000);
+            long start = System.nanoTime();
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofSeconds(4));
+        }
+    }
+
+    /**
+     * A member that welcomes the route and then reads nothing (hung): the sender holds up to MAX_HELD_BYTES, drops
+     * and counts the rest, and never waits (each send returns at once).
+     */
+    @Test
+    void pastTheBoundMessagesAreDroppedAndCountedNotWaitedFor() throws Exception {
+        try (ServerSocket hung = new ServerSocket()) {
+            hung.bind(new InetSocketAddress("127.0.0.1", 0));
+            hung.setReceiveBufferSize(64 * 1024);
+            Thread acceptor = new Thread(() -> {
+                try {
+                    Socket s = hung.accept();
+                    write(s, RouteFrames.welcome(0));
+                    Thread.sleep(60_000); // never reads, never acknowledges
+                } catch (Exception ignored) {
+                    // the test ended
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            RoutePeer peer = new RoutePeer("b", idB, () -> "127.0.0.1", hung.getLocalPort());
+            Buffer mib = Buffer.buffer(new byte[1024 * 1024]);
+            long slowestMs = 0;
+            for (int i = 0; i < 100; i++) {
+                long t = System.nanoTime();
+                a.send(peer, "bus", mib);
+                slowestMs = Math.max(slowestMs, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t));
+            }
+            assertThat(a.heldBytes(idB)).isLessThanOrEqualTo(Routes.MAX_HELD_BYTES)
+                .isGreaterThan(Routes.MAX_HELD_BYTES - 2 * 1024 * 1024);
+            assertThat(a.dropped()).isEqualTo(100 - Routes.MAX_HELD_BYTES / (1024 * 1024 + 10));
+            assertThat(slowestMs).as("longest send (ms)").isLessThan(1000);
+        }
+    }
+
+    /** A member that left the view: its route is closed, what was held for it dropped. */
+    @Test
+    void aMemberThatLeftTakesItsRouteWithIt() {
+        a.send(peerB(portB), "bus", Buffer.buffer("m0"));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> receivedByB.size() == 1);
+        a.retain(Set.of(idA));
+        assertThat(a.heldBytes(idB)).isZero();
+        // A later send (a new route: the member came back) starts counting again, and b takes it as a new session.
+        a.send(peerB(portB), "bus", Buffer.buffer("m1"));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> receivedByB.size() == 2);
+        assertThat(receivedByB).containsExactly("a/bus/m0", "a/bus/m1");
+    }
+
+    private static void write(Socket s, Buffer frame) throws IOException {
+        s.getOutputStream().write(frame.getBytes());
+        s.getOutputStream().flush();
+    }
+
+    private static byte readFrameType(Socket s) throws IOException {
+        s.setSoTimeout(5000);
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        int length = in.readInt();
+        byte type = in.readByte();
+        in.skipNBytes(length - 1);
+        return type;
+    }
+
+    /** A TCP relay on its own Vert.x: forwards each connection to {@code target}; {@link #cutAll} closes them. */
+    private static final class Relay implements AutoCloseable {
+        private final Vertx vertx = Vertx.vertx();
+        private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
+        private final java.util.concurrent.atomic.AtomicInteger carried = new java.util.concurrent.atomic.AtomicInteger();
+        private final NetServer server;
+
+        Relay(int target) throws Exception {
+            server = vertx.createNetServer().connectHandler(in -> {
+                in.pause();
+                carried.incrementAndGet();
+                vertx.createNetClient().connect(target, "127.0.0.1").onSuccess(out -> {
+                    open.add(in);
+                    open.add(out);
+                    in.handler(out::write);
+                    out.handler(in::write);
+                    in.closeHandler(v -> out.close());
+                    out.closeHandler(v -> in.close());
+                    in.resume();
+                }).onFailure(t -> in.close());
+            });
+            server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+
+        int port() {
+            return server.actualPort();
+        }
+
+        int connections() {
+            return carried.get();
+        }
+
+        void cutAll() {
+            open.forEach(NetSocket::close);
+            open.clear();
+        }
+
+        @Override
+        public void close() throws Exception {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+}
