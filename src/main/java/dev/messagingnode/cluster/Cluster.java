@@ -58,6 +58,14 @@ public interface Cluster {
         return messageHandler(topic, handler);
     }
 
+    /**
+     * Messages to other members dropped at the bound of what may wait unacknowledged for one member (a member hung,
+     * cut off or far behind): 0 where the implementation never drops.
+     */
+    default long droppedAtBound() {
+        return 0;
+    }
+
     /** Joins (or forms) the cluster. */
     Future<Void> start();
 

@@ -239,6 +239,11 @@ public final class JGroupsCluster implements Cluster {
         return name != null ? name : String.valueOf(a);
     }
 
+    @Override
+    public long droppedAtBound() {
+        return routes == null ? 0 : routes.dropped();
+    }
+
     /** The id a route knows a member by: its address's UUID. */
     private static java.util.UUID id(Address a) {
         org.jgroups.util.UUID u = (org.jgroups.util.UUID) a;

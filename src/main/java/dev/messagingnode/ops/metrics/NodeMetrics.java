@@ -30,6 +30,9 @@ public class NodeMetrics {
         Gauge.builder("messaging.remote.parties", parties, RemoteParties::size)
             .description("services, workers and consumers held for HTTP programs and bridge clients")
             .register(registry);
+        FunctionCounter.builder("messaging.cluster.route.dropped", node, n -> n.cluster().droppedAtBound())
+            .description("messages to another member dropped because 64 MiB sent to it were not acknowledged")
+            .register(registry);
         FunctionCounter.builder("messaging.http.sse.dropped", clientRoutes, ClientRoutes::edgeDrops)
             .description("deliveries dropped because an SSE subscriber's connection was full").register(registry);
     }
