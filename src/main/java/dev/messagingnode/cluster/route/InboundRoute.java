@@ -86,6 +86,7 @@ final class InboundRoute {
         UUID fromId = r.uuid();
         UUID toId = r.uuid();
         long sessionId = r.int64();
+        long oldest = r.int64();
         if (!cluster.equals(routes.cluster())) {
             refuse("this node is in cluster '" + routes.cluster() + "', not '" + cluster + "'");
             return;
@@ -100,7 +101,7 @@ final class InboundRoute {
             return;
         }
         routes.vertx().cancelTimer(helloTimer);
-        session = routes.open(fromId, member, sessionId, this);
+        session = routes.open(fromId, member, sessionId, oldest, this);
         splitter.maxFrameBytes(Routes.MAX_FRAME_BYTES);
         long received;
         synchronized (session) {

@@ -176,7 +176,11 @@ final class OutboundRoute {
         s.handler(splitter);
         s.closeHandler(v -> broken(s));
         s.exceptionHandler(e -> LOG.debugf("route to %s: %s", peer.name(), e.getMessage()));
-        s.write(RouteFrames.hello(routes.cluster(), routes.localName(), routes.localId(), peer.id(), session));
+        long oldest;
+        synchronized (this) {
+            oldest = firstHeld;
+        }
+        s.write(RouteFrames.hello(routes.cluster(), routes.localName(), routes.localId(), peer.id(), session, oldest));
     }
 
     /** The member has {@code received} of this session's messages: the rest are written now, then every new one. */

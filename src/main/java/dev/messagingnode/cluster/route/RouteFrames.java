@@ -9,6 +9,7 @@ import java.util.UUID;
  * it. The connecting node (the sender) speaks first:
  * <pre>
  *   HELLO   sender → receiver  magic "MNRT"(4) version(1) cluster(str) from(str) fromId(16) toId(16) session(8)
+ *                              oldest(8)   the number of the oldest message it still holds (all before were acknowledged)
  *   WELCOME receiver → sender  version(1) received(8)       the session's messages it has; the sender resends the rest
  *   REFUSE  receiver → sender  reason(str), then the receiver closes
  *   DATA    sender → receiver  topic(1-byte length, UTF-8) payload(rest of the frame)
@@ -55,13 +56,13 @@ final class RouteFrames {
         return frame;
     }
 
-    static Buffer hello(String cluster, String from, UUID fromId, UUID toId, long session) {
+    static Buffer hello(String cluster, String from, UUID fromId, UUID toId, long session, long oldest) {
         Buffer body = Buffer.buffer(96).appendInt(MAGIC).appendByte(VERSION);
         str(body, cluster);
         str(body, from);
         uuid(body, fromId);
         uuid(body, toId);
-        body.appendLong(session);
+        body.appendLong(session).appendLong(oldest);
         return frame(HELLO, body);
     }
 

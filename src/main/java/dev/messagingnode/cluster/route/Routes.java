@@ -204,10 +204,20 @@ public final class Routes {
         route.close();
     }
 
-    /** A connection said HELLO for a sender's session: it carries that session from now on. */
-    Session open(UUID fromId, String from, long sessionId, InboundRoute connection) {
-        Session s = inbound.compute(fromId, (id, old) -> old != null && old.id == sessionId ? old
-            : new Session(fromId, from, sessionId));
+    /**
+     * A connection said HELLO for a sender's session: it carries that session from now on. A session this node has
+     * no count for (new, or forgotten when the sender was out of this node's view while this node stayed in the
+     * sender's) starts at the sender's oldest held message: everything before it was acknowledged, so handled.
+     */
+    Session open(UUID fromId, String from, long sessionId, long oldest, InboundRoute connection) {
+        Session s = inbound.compute(fromId, (id, old) -> {
+            if (old != null && old.id == sessionId) {
+                return old;
+            }
+            Session fresh = new Session(fromId, from, sessionId);
+            fresh.received = Math.max(0, oldest);
+            return fresh;
+        });
         InboundRoute previous;
         synchronized (s) {
             previous = s.connection;

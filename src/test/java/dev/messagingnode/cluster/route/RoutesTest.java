@@ -141,7 +141,7 @@ class RoutesTest {
     void aRouteToAnEarlierProcessIsRefused() throws Exception {
         RoutePeer earlier = new RoutePeer("b", UUID.randomUUID(), () -> "127.0.0.1", portB);
         try (Socket s = new Socket("127.0.0.1", portB)) {
-            write(s, RouteFrames.hello(CLUSTER, "a", idA, earlier.id(), 1));
+            write(s, RouteFrames.hello(CLUSTER, "a", idA, earlier.id(), 1, 0));
             assertThat(readFrameType(s)).isEqualTo(RouteFrames.REFUSE);
             assertThat(s.getInputStream().read()).as("closed after REFUSE").isEqualTo(-1);
         }
@@ -151,7 +151,7 @@ class RoutesTest {
     void strangersAreRefusedOrClosed() throws Exception {
         // Another cluster's name.
         try (Socket s = new Socket("127.0.0.1", portB)) {
-            write(s, RouteFrames.hello("another", "a", idA, idB, 1));
+            write(s, RouteFrames.hello("another", "a", idA, idB, 1, 0));
             assertThat(readFrameType(s)).isEqualTo(RouteFrames.REFUSE);
             assertThat(s.getInputStream().read()).isEqualTo(-1);
         }
@@ -163,7 +163,7 @@ class RoutesTest {
         }
         // A 2 GiB length after a valid HELLO: closed, nothing allocated for it.
         try (Socket s = new Socket("127.0.0.1", portB)) {
-            write(s, RouteFrames.hello(CLUSTER, "a", idA, idB, 7));
+            write(s, RouteFrames.hello(CLUSTER, "a", idA, idB, 7, 0));
             assertThat(readFrameType(s)).isEqualTo(RouteFrames.WELCOME);
             new DataOutputStream(s.getOutputStream()).writeInt(Integer.MAX_VALUE);
             s.setSoTimeout(5000);
@@ -171,7 +171,7 @@ class RoutesTest {
         }
         // A frame type a sender never sends.
         try (Socket s = new Socket("127.0.0.1", portB)) {
-            write(s, RouteFrames.hello(CLUSTER, "a", idA, idB, 8));
+            write(s, RouteFrames.hello(CLUSTER, "a", idA, idB, 8, 0));
             assertThat(readFrameType(s)).isEqualTo(RouteFrames.WELCOME);
             write(s, RouteFrames.ack(3));
             s.setSoTimeout(5000);
@@ -227,6 +227,30 @@ class RoutesTest {
             assertThat(a.dropped()).isEqualTo(100 - Routes.MAX_HELD_BYTES / (1024 * 1024 + 10));
             assertThat(slowestMs).as("longest send (ms)").isLessThan(1000);
         }
+    }
+
+    /**
+     * The receiver forgets the sender (it left the receiver's view) while the sender keeps its route (the receiver
+     * never left the sender's view), then takes it back: the route goes on where it was, and what b acknowledges
+     * again frees what a holds (counted from the oldest message a still held, not from 0).
+     */
+    @Test
+    void aReceiverThatForgotTheSenderGoesOnFromWhereTheSenderIs() throws Exception {
+        for (int i = 0; i < 100; i++) {
+            a.send(peerB(portB), "bus", Buffer.buffer("m" + i));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> receivedByB.size() == 100);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> a.heldBytes(idB) == 0);
+        viewOfB.remove(idA);
+        b.retain(Set.of(idB));
+        Thread.sleep(100);
+        viewOfB.put(idA, "a");
+        for (int i = 100; i < 200; i++) {
+            a.send(peerB(portB), "bus", Buffer.buffer("m" + i));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> receivedByB.size() == 200);
+        assertThat(receivedByB).containsExactlyElementsOf(expected(200));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> a.heldBytes(idB) == 0);
     }
 
     /** A member that left the view: its route is closed, what was held for it dropped. */
