@@ -44,8 +44,7 @@ final class InboundRoute {
         socket.exceptionHandler(e -> LOG.debugf("route from %s: %s", socket.remoteAddress(), e.getMessage()));
         helloTimer = routes.vertx().setTimer(Routes.HELLO_TIMEOUT_MS, t -> {
             if (session == null) {
-                LOG.debugf("closing a route connection from %s: no HELLO within %d ms", socket.remoteAddress(),
-                    Routes.HELLO_TIMEOUT_MS);
+                routes.turnedAway(socket.remoteAddress() + ": no HELLO within " + Routes.HELLO_TIMEOUT_MS + " ms");
                 socket.close();
             }
         });
@@ -97,7 +96,10 @@ final class InboundRoute {
         }
         String member = routes.memberName(fromId);
         if (member == null) {
-            refuse(from + " (" + fromId + ") is not a member of this node's view");
+            // Usual for a moment when a member joins (it may see this node before this node sees it): it tries again.
+            LOG.debugf("refused the route of %s (%s): not a member of this node's view", from, fromId);
+            socket.write(RouteFrames.refuse(from + " (" + fromId + ") is not a member of this node's view"));
+            socket.close();
             return;
         }
         routes.vertx().cancelTimer(helloTimer);
@@ -174,14 +176,18 @@ final class InboundRoute {
     }
 
     private void refuse(String reason) {
-        LOG.debugf("refused a route connection from %s: %s", socket.remoteAddress(), reason);
+        routes.turnedAway(socket.remoteAddress() + ": " + reason);
         socket.write(RouteFrames.refuse(reason));
         socket.close();
     }
 
     private void broken(String problem) {
-        LOG.warnf("closing the route connection from %s: it sent %s", session == null ? socket.remoteAddress()
-            : session.from, problem);
+        if (session == null) {
+            routes.turnedAway(socket.remoteAddress() + ": it sent " + problem);
+        } else {
+            // A member's own route broke the protocol: worth a line each time (it is a bug or a corrupted stream).
+            LOG.warnf("closing the route connection from %s: it sent %s", session.from, problem);
+        }
         socket.close();
     }
 

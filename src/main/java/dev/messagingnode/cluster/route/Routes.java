@@ -149,8 +149,7 @@ public final class Routes {
     private void accepted(NetSocket socket) {
         if (closed || connections.incrementAndGet() > MAX_CONNECTIONS) {
             connections.decrementAndGet();
-            LOG.warnf("closed a route connection from %s: %d are open (at most %d)", socket.remoteAddress(),
-                connections.get(), MAX_CONNECTIONS);
+            turnedAway(socket.remoteAddress() + ": " + MAX_CONNECTIONS + " route connections are open");
             socket.close();
             return;
         }
@@ -197,6 +196,26 @@ public final class Routes {
             return true;
         });
     }
+
+    /**
+     * A connection closed before it said who it is, or refused: one WARN a minute at most, with the count since the
+     * last (a stranger that connects again and again must not fill the log); each one at DEBUG.
+     */
+    void turnedAway(String why) {
+        LOG.debugf("route connection turned away: %s", why);
+        long n = turnedAway.incrementAndGet();
+        long now = System.nanoTime();
+        long last = lastTurnedAwayWarn.get();
+        if ((last == 0 || now - last > TURNED_AWAY_WARN_NANOS) && lastTurnedAwayWarn.compareAndSet(last, now)) {
+            turnedAway.addAndGet(-n);
+            LOG.warnf("turned away %d route connection(s) that are not members' routes (at most one such line a"
+                + " minute); the latest: %s", n, why);
+        }
+    }
+
+    private static final long TURNED_AWAY_WARN_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    private final AtomicLong turnedAway = new AtomicLong();
+    private final AtomicLong lastTurnedAwayWarn = new AtomicLong();
 
     /** A route whose member is gone from the view: closed and removed. */
     void forget(OutboundRoute route) {
