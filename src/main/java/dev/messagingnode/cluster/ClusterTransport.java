@@ -26,8 +26,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The transport of a cluster member: an address {@code address@node} of another node is reached over the cluster
- * (straight between the two nodes; what the event loops send to one node within a turn crosses as one JGroups
- * message, see {@link OutboundBatches}), anything else on the local event bus. On the
+ * (straight between the two nodes, over the route to that node; what the event loops send to one node within a turn
+ * crosses as one cluster message, see {@link OutboundBatches}), anything else on the local event bus. On the
  * receiving node the frame is handed to its party or exchange as if sent there (through {@link LocalParties}, or the
  * local event bus for any other address), and a request's reply or failure goes back the same way, so exchanges,
  * services and clients behave as on one node. A request's deadline is kept by the requesting node alone.

@@ -94,6 +94,55 @@ class JGroupsClusterTest {
     }
 
     /**
+     * The per-sender topics (the transport's) travel over the route, read and handled on an event loop of the
+     * receiver, never up JGroups' stack; other topics stay on JGroups. A member that runs without routes
+     * ({@code route-port} -1, or a release before them) is sent everything over JGroups.
+     */
+    @Test
+    void perSenderTopicsTravelOverTheRouteOthersOverJGroups() throws Exception {
+        TwoMembers two = TwoMembers.fresh("routes");
+        UpThreads upThreads = new UpThreads();
+        first = new JGroupsCluster(vertx, two.settings("a"), List.of(),
+            channel -> channel.getProtocolStack().insertProtocolAtTop(upThreads));
+        java.util.List<String> bus = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<String> busThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<String> hello = new CompletableFuture<>();
+        first.messageHandlerPerSender("bus", m -> {
+            bus.add(m.from() + ":" + m.payload());
+            busThreads.add(Thread.currentThread().getName());
+        });
+        first.messageHandler("hello", m -> hello.complete(m.from() + ":" + m.payload()));
+        startFirstThenSecond(two);
+        second.messageHandlerPerSender("bus", m -> { });
+        upThreads.names.clear();
+
+        for (int i = 0; i < 20; i++) {
+            second.send("a", "bus", Buffer.buffer("m" + i));
+        }
+        second.send("a", "hello", Buffer.buffer("over JGroups"));
+        assertThat(hello.get(10, TimeUnit.SECONDS)).isEqualTo("b:over JGroups");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> bus.size() == 20);
+        assertThat(bus).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 20).mapToObj(i -> "b:m" + i)
+            .toList());
+        assertThat(busThreads).allSatisfy(t -> assertThat(t).startsWith("vert.x-eventloop-thread-"));
+        assertThat(upThreads.names).as("messages with a body up a's JGroups stack").hasSize(1);
+
+        // b again, without routes: a sends it the transport's topic over JGroups.
+        second.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !first.members().contains("b"));
+        second = new JGroupsCluster(vertx, two.settings("b").withRoutePort(-1));
+        java.util.List<String> atB = new java.util.concurrent.CopyOnWriteArrayList<>();
+        second.messageHandlerPerSender("bus", m -> atB.add(m.payload().toString()));
+        second.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> first.members().contains("b"));
+        for (int i = 0; i < 5; i++) {
+            first.send("b", "bus", Buffer.buffer("j" + i));
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> atB.size() == 5);
+        assertThat(atB).containsExactly("j0", "j1", "j2", "j3", "j4");
+    }
+
+    /**
      * Small messages are written by the thread that sends them and large ones (a chunk's fragments) by a sending
      * thread (SizeSplitBundler), so a small one may reach the connection before a large one sent earlier: they still
      * go up in the order they were sent.
