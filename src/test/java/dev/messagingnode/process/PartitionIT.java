@@ -130,12 +130,6 @@ class PartitionIT {
             env.put("MESSAGING_CLUSTER_BIND_PORT", "7800");
             env.put("MESSAGING_CLUSTER_SEEDS", ip(1) + ":7800," + ip(2) + ":7800," + ip(3) + ":7800");
             env.put("MESSAGING_DURABLE_MEMBERS", "n1,n2,n3");
-            // 6 s, not the default 3 s: three JVMs in namespaces on two shared cores, each starting up and then under
-            // load, sometimes went more than 3 s between heartbeats (FD_ALL3 logged them missing, and the next
-            // message from the "suspect" arrived a millisecond later); members then dropped out of the view and
-            // merged back every few seconds before any cut, and the test failed about half its runs on this machine
-            // (also at the commit before routes). The cut below lasts 15 s, well past 6 s.
-            env.put("MESSAGING_CLUSTER_FAILURE_DETECTION_TIMEOUT", "6s");
             env.put("MESSAGING_DEMO_ENABLED", "false");
             env.put("MESSAGING_EXCHANGES_JOBS_PATTERN", "tasks");
             env.put("MESSAGING_EXCHANGES_JOBS_OPTIONS_ACK_TIMEOUT", "5s");
