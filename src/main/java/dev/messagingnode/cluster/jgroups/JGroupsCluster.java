@@ -163,12 +163,14 @@ public final class JGroupsCluster implements Cluster {
     @Override
     public String address(String member) {
         Address a = addresses.get(member);
-        JChannel c = channel;
-        if (a == null || c == null) {
-            return null;
-        }
-        Object physical = c.down(new org.jgroups.Event(org.jgroups.Event.GET_PHYSICAL_ADDRESS, a));
+        Object physical = a == null ? null : physical(a);
         return physical == null ? null : String.valueOf(physical);
+    }
+
+    /** A member's physical address from the transport's table, null while it does not know it. */
+    private Object physical(Address member) {
+        JChannel c = channel;
+        return c == null ? null : c.down(new org.jgroups.Event(org.jgroups.Event.GET_PHYSICAL_ADDRESS, member));
     }
 
     /** The channel, for tests that inject partitions (DISCARD) into the stack. */
@@ -252,10 +254,7 @@ public final class JGroupsCluster implements Cluster {
 
     /** The host a member's transport listens on, which its route shares; null while the transport does not know. */
     private String host(Address member) {
-        JChannel c = channel;
-        Object physical = c == null ? null
-            : c.down(new org.jgroups.Event(org.jgroups.Event.GET_PHYSICAL_ADDRESS, member));
-        return physical instanceof org.jgroups.stack.IpAddress ip ? ip.getIpAddress().getHostAddress() : null;
+        return physical(member) instanceof org.jgroups.stack.IpAddress ip ? ip.getIpAddress().getHostAddress() : null;
     }
 
     private void transmit(Address target, String topic, Buffer payload) {

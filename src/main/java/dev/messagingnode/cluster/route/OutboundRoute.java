@@ -41,8 +41,8 @@ final class OutboundRoute {
 
     // Guarded by this.
     private final ArrayDeque<byte[]> held = new ArrayDeque<>();
+    /** The number of the oldest message held; the next one sent is numbered {@code firstHeld + held.size()}. */
     private long firstHeld;
-    private long next;
     private long heldBytes;
     /** The connection messages are written to, once the member welcomed it. */
     private NetSocket socket;
@@ -81,7 +81,6 @@ final class OutboundRoute {
             }
             held.addLast(frame);
             heldBytes += frame.length;
-            next++;
             if (socket != null) {
                 socket.write(wrap(frame));
             } else if (!connecting) {
@@ -97,8 +96,9 @@ final class OutboundRoute {
 
     /** Forgets the messages the member has: those numbered below {@code received}. */
     private synchronized void acknowledged(long received) {
-        if (received > next) {
-            throw new IllegalStateException("acknowledged " + received + " of " + next + " messages");
+        long sent = firstHeld + held.size();
+        if (received > sent) {
+            throw new IllegalStateException("acknowledged " + received + " of " + sent + " messages");
         }
         while (firstHeld < received && !held.isEmpty()) {
             heldBytes -= held.removeFirst().length;
