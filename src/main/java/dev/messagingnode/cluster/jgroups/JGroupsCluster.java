@@ -542,7 +542,13 @@ public final class JGroupsCluster implements Cluster {
             stack.add(new TCPPING().setInitialHosts(seeds).setPortRange(0));
         }
         stack.add(new MERGE3().setMinInterval(1000).setMaxInterval(5000));
-        stack.add(new FD_SOCK2());
+        // FD_SOCK2 listens beside the transport (its port + 100) and names itself to the members it connects to by
+        // its listening address. Left unset, that address is the wildcard's stand-in, this host's name resolved
+        // (127.0.0.1 on a machine whose name maps there, as Debian's /etc/hosts does): every node on such hosts
+        // then claimed the same address, a member's CONNECT-RSP went to whichever connection was filed under it
+        // last, connects timed out and members were suspected all the time (three nodes in network namespaces,
+        // PartitionIT, flapped so). Its own bind address, the transport's, names each node apart.
+        stack.add(new FD_SOCK2().setBindAddress(bind));
         stack.add(new FD_ALL3().setTimeout(fdTimeout).setInterval(Math.max(100, fdTimeout / 4)));
         stack.add(new VERIFY_SUSPECT2().setTimeout(500));
         stack.add(new NAKACK2());

@@ -247,6 +247,34 @@ class JGroupsClusterTest {
         assertThat(held).as("ms the event loop was held").isBetween(1_000L, 8_000L);
     }
 
+    /**
+     * The socket failure detector (FD_SOCK2, beside the transport) listens on the node's bind address only, and so
+     * names itself by it. On the wildcard it named itself by this host's name resolved (127.0.0.1 here): nodes on
+     * such hosts (PartitionIT's three network namespaces) all claimed the same address, their connects were
+     * answered on each other's connections and timed out, and members were suspected and excluded all the time.
+     * It also listened on every interface of a host whose operator had bound the cluster to one.
+     */
+    @Test
+    void failureDetectionListensOnTheBindAddressOnly() throws Exception {
+        int port = NodeProcess.freePort();
+        String name = "fd-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        org.jgroups.JChannel[] channel = new org.jgroups.JChannel[1];
+        first = new JGroupsCluster(vertx, new ClusterSettings(name, "a", "127.0.0.2", port,
+            ClusterSettings.Discovery.TCPPING, List.of("127.0.0.2:" + port), null, Duration.ofSeconds(3)), List.of(),
+            c -> channel[0] = c);
+        first.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        int fdPort = ((org.jgroups.protocols.FD_SOCK2) channel[0].getProtocolStack()
+            .findProtocol(org.jgroups.protocols.FD_SOCK2.class)).getActualBindPort();
+        assertThat(fdPort).isPositive();
+
+        try (java.net.Socket onBindAddress = new java.net.Socket("127.0.0.2", fdPort)) {
+            assertThat(onBindAddress.isConnected()).isTrue();
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", fdPort).close())
+            .as("another address of this host")
+            .isInstanceOf(java.net.ConnectException.class);
+    }
+
     /** Starts {@code first} (its handlers set), then a plain member "b", and waits until b sees a. */
     private void startFirstThenSecond(TwoMembers two) throws Exception {
         first.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
