@@ -31,7 +31,6 @@ import org.jgroups.View;
 import org.jgroups.util.ExtendedUUID;
 import org.jgroups.util.MessageBatch;
 import org.jgroups.protocols.FD_ALL3;
-import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.FRAG4;
 import org.jgroups.protocols.MERGE3;
 import org.jgroups.protocols.MFC;
@@ -548,7 +547,8 @@ public final class JGroupsCluster implements Cluster {
         // then claimed the same address, a member's CONNECT-RSP went to whichever connection was filed under it
         // last, connects timed out and members were suspected all the time (three nodes in network namespaces,
         // PartitionIT, flapped so). Its own bind address, the transport's, names each node apart.
-        stack.add(new FD_SOCK2().setBindAddress(bind));
+        // Its connects run on a thread of their own, not on the reader that installed the view (see the class).
+        stack.add(new SocketFailureDetection().setBindAddress(bind));
         stack.add(new FD_ALL3().setTimeout(fdTimeout).setInterval(Math.max(100, fdTimeout / 4)));
         stack.add(new VERIFY_SUSPECT2().setTimeout(500));
         stack.add(new NAKACK2());

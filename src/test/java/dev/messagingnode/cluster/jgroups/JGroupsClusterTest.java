@@ -263,8 +263,12 @@ class JGroupsClusterTest {
             ClusterSettings.Discovery.TCPPING, List.of("127.0.0.2:" + port), null, Duration.ofSeconds(3)), List.of(),
             c -> channel[0] = c);
         first.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        int fdPort = ((org.jgroups.protocols.FD_SOCK2) channel[0].getProtocolStack()
-            .findProtocol(org.jgroups.protocols.FD_SOCK2.class)).getActualBindPort();
+        org.jgroups.protocols.FD_SOCK2 fd = channel[0].getProtocolStack()
+            .findProtocol(org.jgroups.protocols.FD_SOCK2.class);
+        // Our subclass (SocketFailureDetection) speaks as FD_SOCK2 to every member, of this release or another.
+        assertThat(fd.getId()).isNotZero()
+            .isEqualTo(org.jgroups.conf.ClassConfigurator.getProtocolId(org.jgroups.protocols.FD_SOCK2.class));
+        int fdPort = fd.getActualBindPort();
         assertThat(fdPort).isPositive();
 
         try (java.net.Socket onBindAddress = new java.net.Socket("127.0.0.2", fdPort)) {
@@ -273,6 +277,61 @@ class JGroupsClusterTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", fdPort).close())
             .as("another address of this host")
             .isInstanceOf(java.net.ConnectException.class);
+    }
+
+    /**
+     * A view change makes FD_SOCK2 connect to its new neighbour and wait for the answer (up to a second). The view
+     * is installed on the thread that read it, the transport's reader of every cluster connection: while the
+     * connect waited there, nothing from any member was read (heartbeats included), and one hanging connect was a
+     * second in which the others could suspect this node. Here c's first failure-detection port answers nothing
+     * (a listener that never replies; c's FD_SOCK2 takes the next), so b's connect to c, when c joins, waits a
+     * second; a's messages to b over JGroups must keep arriving meanwhile.
+     */
+    @Test
+    void aFailureDetectionConnectThatHangsDoesNotStopTheClusterReader() throws Exception {
+        int portA = NodeProcess.freePort();
+        int portB = NodeProcess.freePort();
+        int portC = NodeProcess.freePort();
+        String name = "fdhang-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        List<String> seeds = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB, "127.0.0.1:" + portC);
+        java.util.function.Function<String, ClusterSettings> settings = node -> new ClusterSettings(name, node,
+            "127.0.0.1", node.equals("a") ? portA : node.equals("b") ? portB : portC, ClusterSettings.Discovery.TCPPING,
+            seeds, null, Duration.ofSeconds(3));
+        try (java.net.ServerSocket silent = new java.net.ServerSocket()) {
+            silent.bind(new java.net.InetSocketAddress("127.0.0.1", portC + 100));
+            first = new JGroupsCluster(vertx, settings.apply("a"));
+            first.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            second = new JGroupsCluster(vertx, settings.apply("b"));
+            java.util.Queue<Long> arrivals = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            second.messageHandler("tick", m -> arrivals.add(System.nanoTime()));
+            second.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> first.members().contains("b") && second.members().contains("a"));
+
+            long tick = vertx.setPeriodic(5, t -> first.send("b", "tick", Buffer.buffer("t")));
+            JGroupsCluster third = new JGroupsCluster(vertx, settings.apply("c"));
+            try {
+                Thread.sleep(500);
+                third.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> second.members().contains("c"));
+                Thread.sleep(2_000);
+            } finally {
+                vertx.cancelTimer(tick);
+                third.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
+            long longest = 0;
+            Long previous = null;
+            for (long at : arrivals) {
+                if (previous != null) {
+                    longest = Math.max(longest, at - previous);
+                }
+                previous = at;
+            }
+            assertThat(arrivals).hasSizeGreaterThan(100);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(longest)).as("longest gap between a's messages at b, ms")
+                .isLessThan(600);
+        }
     }
 
     /** Starts {@code first} (its handlers set), then a plain member "b", and waits until b sees a. */
