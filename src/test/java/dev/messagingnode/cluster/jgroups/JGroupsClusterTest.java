@@ -329,8 +329,10 @@ class JGroupsClusterTest {
                 previous = at;
             }
             assertThat(arrivals).hasSizeGreaterThan(100);
+            // The hanging connect alone held the reader for its whole timeout (1,000 ms); a margin below that for a
+            // busy machine's pauses.
             assertThat(TimeUnit.NANOSECONDS.toMillis(longest)).as("longest gap between a's messages at b, ms")
-                .isLessThan(600);
+                .isLessThan(850);
         }
     }
 
