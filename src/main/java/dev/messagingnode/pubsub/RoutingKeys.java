@@ -44,7 +44,42 @@ public final class RoutingKeys {
         return pattern;
     }
 
+    /**
+     * Every publish is checked (by the client and again by the exchange) and matched: the usual key, a valid one,
+     * takes one pass over its characters without allocating; only a key that fails goes through
+     * {@link #explainWhy}, which names what is wrong.
+     */
     private static void check(String key, boolean pattern) {
+        if (key == null || key.length() > MAX_LENGTH || !isWellFormed(key, pattern)) {
+            explainWhy(key, pattern);
+        }
+    }
+
+    /** What {@link #explainWhy} accepts, in one pass: non-empty words of allowed characters, wildcards whole. */
+    static boolean isWellFormed(String key, boolean pattern) {
+        int n = key.length();
+        int wordStart = 0;
+        for (int i = 0; i < n; i++) {
+            char c = key.charAt(i);
+            if (c == '.') {
+                if (i == wordStart) {
+                    return false; // an empty word: a leading dot, or two in a row
+                }
+                wordStart = i + 1;
+            } else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+                || c == '_')) {
+                boolean wholeWildcard = (c == '*' || c == '#') && i == wordStart
+                    && (i + 1 == n || key.charAt(i + 1) == '.');
+                if (!(pattern && wholeWildcard)) {
+                    return false;
+                }
+            }
+        }
+        return n == 0 || wordStart < n; // the empty key has no words; a trailing dot leaves an empty one
+    }
+
+    /** Throws the precise problem with {@code key}; returns when it has none. */
+    static void explainWhy(String key, boolean pattern) {
         String what = pattern ? "subscription pattern" : "routing key";
         if (key == null) {
             throw new MessagingException(Failure.INVALID, what + " is missing");

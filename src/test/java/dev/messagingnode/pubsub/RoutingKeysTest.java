@@ -48,4 +48,35 @@ class RoutingKeysTest {
     void refusesKeysOver255Characters() {
         assertThatThrownBy(() -> RoutingKeys.validateKey("a".repeat(256))).hasMessageContaining("255");
     }
+
+    /**
+     * The one-pass check accepts exactly what the check that explains (word by word) accepts: 200,000 random keys
+     * and patterns of dots, wildcards, allowed and other characters, as both.
+     */
+    @Test
+    void theOnePassCheckAgreesWithTheExplainingOne() {
+        java.util.Random random = new java.util.Random(13);
+        char[] alphabet = {'a', 'Z', '0', '-', '_', '.', '.', '*', '#', ' ', '/', '\u00e4'};
+        int accepted = 0;
+        for (int n = 0; n < 200_000; n++) {
+            char[] key = new char[random.nextInt(9)];
+            for (int i = 0; i < key.length; i++) {
+                key[i] = alphabet[random.nextInt(alphabet.length)];
+            }
+            String k = new String(key);
+            for (boolean pattern : new boolean[] {false, true}) {
+                boolean explained;
+                try {
+                    RoutingKeys.explainWhy(k, pattern);
+                    explained = true;
+                } catch (MessagingException e) {
+                    explained = false;
+                }
+                assertThat(RoutingKeys.isWellFormed(k, pattern)).as("'%s' as %s", k, pattern ? "pattern" : "key")
+                    .isEqualTo(explained);
+                accepted += explained ? 1 : 0;
+            }
+        }
+        assertThat(accepted).as("some of them valid").isGreaterThan(1_000);
+    }
 }
