@@ -56,6 +56,8 @@ public final class Routes {
     static final long HELLO_TIMEOUT_MS = 5000;
     /** Route connections this node accepts at once: two per member (one being replaced) is what members use. */
     public static final int MAX_CONNECTIONS = 256;
+    /** Turned-away connections are reported at WARN at most this often (see {@link #turnedAway}). */
+    private static final long TURNED_AWAY_WARN_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
 
     /** Where routes hand what they receive: on the receiving connection's event loop, in order per sender. */
     @FunctionalInterface
@@ -91,6 +93,9 @@ public final class Routes {
     private final Map<UUID, Session> inbound = new ConcurrentHashMap<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
+    /** Connections turned away since the last WARN about them, and when that WARN was (nanoTime; 0 for never). */
+    private final AtomicLong turnedAway = new AtomicLong();
+    private final AtomicLong lastTurnedAwayWarn = new AtomicLong();
     private volatile boolean closed;
 
     /**
@@ -212,10 +217,6 @@ public final class Routes {
                 + " minute); the latest: %s", n, why);
         }
     }
-
-    private static final long TURNED_AWAY_WARN_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
-    private final AtomicLong turnedAway = new AtomicLong();
-    private final AtomicLong lastTurnedAwayWarn = new AtomicLong();
 
     /** A route whose member is gone from the view: closed and removed. */
     void forget(OutboundRoute route) {
