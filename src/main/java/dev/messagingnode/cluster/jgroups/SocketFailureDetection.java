@@ -17,9 +17,14 @@ import org.jgroups.protocols.FD_SOCK2;
  * the others. The work FD_SOCK2 queues (connect to the next neighbour, close the connection to it) now runs on one
  * thread, in the order queued, as its own queue would run it.
  *
+ * <p>Its server reads messages of at most {@link #MAX_MESSAGE_BYTES}; FD_SOCK2 sets no bound.
+ *
  * <p>It keeps FD_SOCK2's protocol id, so its headers are FD_SOCK2's to every member, of this release or another.
  */
 final class SocketFailureDetection extends FD_SOCK2 {
+
+    /** The longest message its server reads from a connection. */
+    static final int MAX_MESSAGE_BYTES = 64 * 1024;
 
     private volatile ExecutorService connector;
 
@@ -35,6 +40,10 @@ final class SocketFailureDetection extends FD_SOCK2 {
             return t;
         });
         super.start();
+        // Its server reads a length, then that many bytes, with no bound by default: a stranger's 2 GiB length on
+        // this port had it allocate 2 GiB. Its own messages (CONNECT, CONNECT-RSP: a header, a cluster name, an
+        // address) take a few hundred bytes; a longer one closes its connection, as on the transport's port.
+        srv.setMaxLength(MAX_MESSAGE_BYTES);
     }
 
     @Override

@@ -217,6 +217,52 @@ class JGroupsClusterTest {
     }
 
     /**
+     * The failure-detection port (FD_SOCK2's server, beside the cluster port) bounds what it reads as the cluster
+     * port does: a stranger's 2 GiB length prefix closes that connection, where FD_SOCK2 alone would allocate it, and
+     * the members go on.
+     */
+    @Test
+    void aHugeLengthPrefixOnTheFailureDetectionPortClosesThatConnectionOnly() throws Exception {
+        TwoMembers two = TwoMembers.fresh("fdhostile");
+        org.jgroups.JChannel[] channel = new org.jgroups.JChannel[1];
+        first = new JGroupsCluster(vertx, two.settings("a"), List.of(), c -> channel[0] = c);
+        java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        first.messageHandler("hello", m -> heard.add(String.valueOf(m.payload())));
+        java.util.List<String> left = new java.util.concurrent.CopyOnWriteArrayList<>();
+        first.membershipHandler(view -> left.addAll(view.left()));
+        startFirstThenSecond(two);
+        org.jgroups.protocols.FD_SOCK2 fd = channel[0].getProtocolStack()
+            .findProtocol(org.jgroups.protocols.FD_SOCK2.class);
+
+        try (java.net.Socket stranger = new java.net.Socket("127.0.0.1", fd.getActualBindPort())) {
+            stranger.setSoTimeout(10_000);
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+            // A peer's greeting, as FD_SOCK2's connections send it: cookie, version, its address.
+            org.jgroups.stack.IpAddress claimed = new org.jgroups.stack.IpAddress("127.0.0.1", 1);
+            out.write(org.jgroups.blocks.cs.Connection.cookie);
+            out.writeShort(org.jgroups.Version.version);
+            out.writeShort(claimed.serializedSize());
+            claimed.writeTo(out);
+            // Then a message that claims 2 GiB.
+            out.writeInt(0x7FFF_FFF0);
+            int read;
+            try {
+                stranger.getOutputStream().write(bytes.toByteArray());
+                stranger.getOutputStream().flush();
+                read = stranger.getInputStream().read();
+            } catch (java.net.SocketException closedOrReset) {
+                read = -1;
+            }
+            assertThat(read).as("the node closes the stranger's connection").isEqualTo(-1);
+        }
+        second.send("a", "hello", Buffer.buffer("after"));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 1);
+        assertThat(left).as("members that left a's view").isEmpty();
+        assertThat(first.members()).contains("b");
+    }
+
+    /**
      * The bound on what one node has in flight to another (JGroups' UFC, 5 MB of credit per member) and its
      * outcome, as the README documents it: past it the sending thread waits for credit, and a member cut off (its
      * packets dropped) returns none, so an event loop that sends to it waits until failure detection removes the
