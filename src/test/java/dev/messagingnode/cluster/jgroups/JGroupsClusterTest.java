@@ -184,28 +184,8 @@ class JGroupsClusterTest {
         first.membershipHandler(view -> left.addAll(view.left()));
         startFirstThenSecond(two);
 
-        try (java.net.Socket stranger = new java.net.Socket("127.0.0.1", two.portA())) {
-            stranger.setSoTimeout(10_000);
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
-            // A member's greeting, as JGroups' TCP_NIO2 connection sends it: cookie, version, its address.
-            org.jgroups.stack.IpAddress claimed = new org.jgroups.stack.IpAddress("127.0.0.1", 1);
-            out.write(org.jgroups.blocks.cs.Connection.cookie);
-            out.writeShort(org.jgroups.Version.version);
-            out.writeShort(claimed.serializedSize());
-            claimed.writeTo(out);
-            // Then a message that claims 2 GiB.
-            out.writeInt(0x7FFF_FFF0);
-            int read;
-            try {
-                stranger.getOutputStream().write(bytes.toByteArray());
-                stranger.getOutputStream().flush();
-                read = stranger.getInputStream().read();
-            } catch (java.net.SocketException closedOrReset) {
-                read = -1;
-            }
-            assertThat(read).as("the node closes the stranger's connection").isEqualTo(-1);
-        }
+        assertThat(readAfterAHugeLengthPrefix(two.portA())).as("the node closes the stranger's connection")
+            .isEqualTo(-1);
         for (int i = 0; i < 5; i++) {
             second.send("a", "hello", Buffer.buffer("after " + i));
         }
@@ -234,28 +214,8 @@ class JGroupsClusterTest {
         org.jgroups.protocols.FD_SOCK2 fd = channel[0].getProtocolStack()
             .findProtocol(org.jgroups.protocols.FD_SOCK2.class);
 
-        try (java.net.Socket stranger = new java.net.Socket("127.0.0.1", fd.getActualBindPort())) {
-            stranger.setSoTimeout(10_000);
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
-            // A peer's greeting, as FD_SOCK2's connections send it: cookie, version, its address.
-            org.jgroups.stack.IpAddress claimed = new org.jgroups.stack.IpAddress("127.0.0.1", 1);
-            out.write(org.jgroups.blocks.cs.Connection.cookie);
-            out.writeShort(org.jgroups.Version.version);
-            out.writeShort(claimed.serializedSize());
-            claimed.writeTo(out);
-            // Then a message that claims 2 GiB.
-            out.writeInt(0x7FFF_FFF0);
-            int read;
-            try {
-                stranger.getOutputStream().write(bytes.toByteArray());
-                stranger.getOutputStream().flush();
-                read = stranger.getInputStream().read();
-            } catch (java.net.SocketException closedOrReset) {
-                read = -1;
-            }
-            assertThat(read).as("the node closes the stranger's connection").isEqualTo(-1);
-        }
+        assertThat(readAfterAHugeLengthPrefix(fd.getActualBindPort())).as("the node closes the stranger's connection")
+            .isEqualTo(-1);
         second.send("a", "hello", Buffer.buffer("after"));
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 1);
         assertThat(left).as("members that left a's view").isEmpty();
@@ -379,6 +339,31 @@ class JGroupsClusterTest {
             // busy machine's pauses.
             assertThat(TimeUnit.NANOSECONDS.toMillis(longest)).as("longest gap between a's messages at b, ms")
                 .isLessThan(850);
+        }
+    }
+
+    /**
+     * A stranger on {@code port} of 127.0.0.1: the greeting JGroups' NIO connections send (cookie, version, an
+     * address), then a length prefix that claims 2 GiB; returns what it then reads, -1 once the node closed it.
+     */
+    private static int readAfterAHugeLengthPrefix(int port) throws java.io.IOException {
+        try (java.net.Socket stranger = new java.net.Socket("127.0.0.1", port)) {
+            stranger.setSoTimeout(10_000);
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+            org.jgroups.stack.IpAddress claimed = new org.jgroups.stack.IpAddress("127.0.0.1", 1);
+            out.write(org.jgroups.blocks.cs.Connection.cookie);
+            out.writeShort(org.jgroups.Version.version);
+            out.writeShort(claimed.serializedSize());
+            claimed.writeTo(out);
+            out.writeInt(0x7FFF_FFF0);
+            try {
+                stranger.getOutputStream().write(bytes.toByteArray());
+                stranger.getOutputStream().flush();
+                return stranger.getInputStream().read();
+            } catch (java.net.SocketException closedOrReset) {
+                return -1;
+            }
         }
     }
 
