@@ -9,7 +9,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -28,8 +30,15 @@ final class DurableHttp {
     final Map<String, AtomicInteger> done = new ConcurrentHashMap<>();
     /** Refusals by second since the producer started and detail (digits as N), to see what a failover costs. */
     final Map<String, AtomicLong> refusals = new java.util.concurrent.ConcurrentSkipListMap<>();
-    /** The answers to workers' acks, by status code. */
+    /** The answers to workers' acks, by status code (-1: the connection failed), and each refusal's detail. */
     final Map<Integer, AtomicLong> ackAnswers = new ConcurrentHashMap<>();
+    final Map<String, AtomicLong> ackRefusals = new java.util.concurrent.ConcurrentSkipListMap<>();
+    /**
+     * Bodies whose ack the node confirmed (204), and any a worker was given again after that: at-least-once allows a
+     * task to come back while its ack is unconfirmed, never once the node has said "done".
+     */
+    final Set<String> confirmed = ConcurrentHashMap.newKeySet();
+    final List<String> doneAfterConfirmedAck = new CopyOnWriteArrayList<>();
     /** Answers by status code (202, 503, ...) and transport errors (-1). */
     final Map<Integer, AtomicLong> answers = new ConcurrentHashMap<>();
     private final String exchange;
@@ -73,9 +82,7 @@ final class DurableHttp {
                     HttpResponse<String> r = call(port.get(), "POST", "/exchanges/" + exchange + "/tasks", body);
                     status = r.statusCode();
                     if (status != 202) {
-                        String detail = r.body().replaceAll(".*\"detail\":\"([^\"]*)\".*", "$1")
-                            .replaceAll("[0-9]+", "N");
-                        refusals.computeIfAbsent(((System.nanoTime() - start) / 1_000_000_000L) + "s " + detail,
+                        refusals.computeIfAbsent(((System.nanoTime() - start) / 1_000_000_000L) + "s " + detail(r),
                             k -> new AtomicLong()).incrementAndGet();
                     }
                 } catch (IOException e) {
@@ -83,7 +90,7 @@ final class DurableHttp {
                 } catch (InterruptedException e) {
                     return;
                 }
-                answers.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
+                count(answers, status);
                 if (status == 202) {
                     accepted.put(body, true);
                 }
@@ -135,13 +142,29 @@ final class DurableHttp {
                             break; // the party is gone: open another
                         }
                         JsonObject item = new JsonObject(next.body());
+                        String body = item.getString("message");
                         sleep(workMs);
                         // Done once worked: an ack that a dying leader committed but could not confirm still means
                         // the work was done; one it did not commit brings the task again (counted twice then).
-                        done.computeIfAbsent(item.getString("message"), k -> new AtomicInteger()).incrementAndGet();
-                        int acked = call(p, "POST", "/parties/" + party + "/items/" + item.getLong("item") + "/ack",
-                            null).statusCode();
-                        ackAnswers.computeIfAbsent(acked, k -> new AtomicLong()).incrementAndGet();
+                        if (confirmed.contains(body)) {
+                            doneAfterConfirmedAck.add(body);
+                        }
+                        done.computeIfAbsent(body, k -> new AtomicInteger()).incrementAndGet();
+                        HttpResponse<String> acked;
+                        try {
+                            acked = call(p, "POST", "/parties/" + party + "/items/" + item.getLong("item") + "/ack",
+                                null);
+                        } catch (IOException e) {
+                            count(ackAnswers, -1);
+                            throw e;
+                        }
+                        count(ackAnswers, acked.statusCode());
+                        if (acked.statusCode() == 204) {
+                            confirmed.add(body);
+                        } else {
+                            ackRefusals.computeIfAbsent(acked.statusCode() + " " + detail(acked),
+                                k -> new AtomicLong()).incrementAndGet();
+                        }
                     }
                 } catch (IOException e) {
                     sleep(200); // the node died under us: start over, maybe on another one
@@ -175,6 +198,15 @@ final class DurableHttp {
     long answered(int status) {
         AtomicLong n = answers.get(status);
         return n == null ? 0 : n.get();
+    }
+
+    /** A problem's detail with its digits as N, so that refusals of one kind count together. */
+    private static String detail(HttpResponse<String> r) {
+        return r.body().replaceAll(".*\"detail\":\"([^\"]*)\".*", "$1").replaceAll("[0-9]+", "N");
+    }
+
+    private static void count(Map<Integer, AtomicLong> counts, int status) {
+        counts.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
     }
 
     private static void sleep(long ms) {

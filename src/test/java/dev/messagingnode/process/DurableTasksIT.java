@@ -292,6 +292,7 @@ class DurableTasksIT {
         replicas = new Replicas(3, Map.of());
         DurableHttp http = http();
         int first = replicas.leader();
+        long firstTerm = replicas.nodes[first].readinessData("messaging-durable").getLong("term");
         // Producer and workers on the two nodes that do not lead at first, each moving on when its node dies.
         int[] producerOn = {(first + 1) % 3};
         int[] workersOn = {(first + 2) % 3};
@@ -321,14 +322,21 @@ class DurableTasksIT {
         }
         http.stopProducing();
         awaitNothingLost(http);
+        int lastLeader = replicas.leader();
+        long lastTerm = replicas.nodes[lastLeader].readinessData("messaging-durable").getLong("term");
         System.out.printf("leader kills %s: accepted=%d done=%d done-twice=%d answers=%s acks=%s; a new leader after"
-            + " %s ms%n", killed, http.accepted.size(), http.done.size(), http.doneTwice(), http.answers,
-            http.ackAnswers, electionMs);
+            + " %s ms; terms %d..%d%n", killed, http.accepted.size(), http.done.size(), http.doneTwice(), http.answers,
+            http.ackAnswers, electionMs, firstTerm, lastTerm);
         http.refusals.forEach((k, v) -> System.out.println("  refused " + v + "x at " + k));
+        http.ackRefusals.forEach((k, v) -> System.out.println("  ack refused " + v + "x: " + k));
         assertThat(http.lost()).isEmpty();
         assertThat(http.answered(404)).as("never 'no such exchange' while the leader changes").isZero();
-        // Done twice: only deliveries in flight at a kill (2 workers x prefetch 5, three kills).
-        assertThat(http.doneTwice()).isLessThanOrEqualTo(30);
+        assertThat(http.doneAfterConfirmedAck).as("tasks given again after the node confirmed their ack").isEmpty();
+        // Done twice: only deliveries in flight at a change of leader, each new leader giving back what every worker
+        // held (2 workers x prefetch 5). Counted by terms, not kills: a replica restarted in one round can cost an
+        // election of its own (a fresh clone's CI run saw 32 done twice, over the 30 of three changes).
+        assertThat(lastTerm - firstTerm).isGreaterThanOrEqualTo(3);
+        assertThat(http.doneTwice()).isLessThanOrEqualTo(10 * (lastTerm - firstTerm));
         // Three leaders killed; not necessarily three different nodes: a replica restarted in one round may be
         // elected in the next when its log is the most complete of the two left (a fresh clone's CI run saw
         // [n3, n1, n3]), which is Raft's rule, not a loss.
@@ -390,9 +398,10 @@ class DurableTasksIT {
         }
         http.stopProducing();
         awaitNothingLost(http);
-        System.out.printf("rolling restart: accepted=%d done=%d done-twice=%d answers=%s%n", http.accepted.size(),
-            http.done.size(), http.doneTwice(), http.answers);
+        System.out.printf("rolling restart: accepted=%d done=%d done-twice=%d answers=%s acks=%s%n",
+            http.accepted.size(), http.done.size(), http.doneTwice(), http.answers, http.ackAnswers);
         assertThat(http.lost()).isEmpty();
         assertThat(http.answered(404)).isZero();
+        assertThat(http.doneAfterConfirmedAck).as("tasks given again after the node confirmed their ack").isEmpty();
     }
 }

@@ -212,6 +212,7 @@ class PartitionIT {
         assertThat(List.of(newLeaderA.getString("role"), newLeaderB.getString("role"))).contains("leader");
         assertThat(acceptedDuringCut).isGreaterThan(200);
         assertThat(http.lost()).isEmpty();
+        assertThat(http.doneAfterConfirmedAck).as("tasks given again after the node confirmed their ack").isEmpty();
         // The minority node came back as a follower holding the log: it can lead again.
         assertThat(durable(cut).getString("unreachable")).isEmpty();
     }
