@@ -1,6 +1,7 @@
 package dev.messagingnode.pubsub;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,6 +15,11 @@ import java.util.Set;
  * <p>A trie of words rather than a list of patterns, so that a publish costs what its key's words reach, not one
  * test per subscription: with thousands of subscriptions a scan would dominate every publish (see
  * {@code TopicMatchBench}). Not thread-safe: one exchange's event loop owns it.
+ *
+ * <p>Results are remembered per key, as NATS's sublist does: most traffic repeats a few keys, and a hit costs one
+ * hash lookup instead of splitting the key and walking the trie (2.7 % of the event loops' samples under
+ * fire-and-forget pub-sub). The memory is bounded ({@value #CACHE_MAX} keys, then forgotten all at once) and forgotten
+ * on every add and remove, so a result never outlives the subscriptions it was computed from.
  */
 public final class TopicTrie<T> {
 
@@ -28,10 +34,15 @@ public final class TopicTrie<T> {
         }
     }
 
+    /** Keys whose result is remembered at most; past it the memory starts over. */
+    static final int CACHE_MAX = 1024;
+
     private final Node<T> root = new Node<>();
+    private final Map<String, Set<T>> cache = new HashMap<>();
     private int size;
 
     public void add(String pattern, T value) {
+        cache.clear();
         Node<T> n = root;
         for (String w : RoutingKeys.words(pattern)) {
             n = switch (w) {
@@ -46,6 +57,7 @@ public final class TopicTrie<T> {
 
     /** Removes one occurrence of value under pattern, pruning nodes left empty. */
     public boolean remove(String pattern, T value) {
+        cache.clear();
         List<String> words = RoutingKeys.words(pattern);
         boolean removed = remove(root, words, 0, value);
         if (removed) {
@@ -77,11 +89,23 @@ public final class TopicTrie<T> {
         return true;
     }
 
-    /** Every value whose pattern matches the key, each once, in no particular order. */
+    /**
+     * Every value whose pattern matches the key, each once, in no particular order; unmodifiable, and shared with
+     * later calls for the same key until the next add or remove.
+     */
     public Set<T> match(String key) {
+        Set<T> hit = cache.get(key);
+        if (hit != null) {
+            return hit;
+        }
         Set<T> out = new LinkedHashSet<>();
         match(root, RoutingKeys.words(key), 0, out);
-        return out;
+        Set<T> result = out.isEmpty() ? Collections.emptySet() : Collections.unmodifiableSet(out);
+        if (cache.size() >= CACHE_MAX) {
+            cache.clear();
+        }
+        cache.put(key, result);
+        return result;
     }
 
     private void match(Node<T> n, List<String> words, int i, Set<T> out) {

@@ -67,4 +67,40 @@ class TopicTrieTest {
         assertThat(trie.match("a.b.c")).isEmpty();
         assertThat(trie.size()).isZero();
     }
+
+    @Test
+    void aRememberedResultIsForgottenWhenASubscriptionIsAddedOrRemoved() {
+        TopicTrie<String> trie = new TopicTrie<>();
+        trie.add("a.b", "s");
+        assertThat(trie.match("a.b")).containsExactly("s");
+        trie.add("a.*", "t");
+        assertThat(trie.match("a.b")).containsExactlyInAnyOrder("s", "t");
+        trie.remove("a.b", "s");
+        assertThat(trie.match("a.b")).containsExactly("t");
+        trie.remove("a.*", "t");
+        assertThat(trie.match("a.b")).isEmpty();
+    }
+
+    @Test
+    void moreKeysThanItRemembersStillMatchEachOnItsOwn() {
+        TopicTrie<String> trie = new TopicTrie<>();
+        trie.add("k.*.even", "even");
+        trie.add("k.#", "all");
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < TopicTrie.CACHE_MAX * 3; i++) {
+                String key = "k." + i + (i % 2 == 0 ? ".even" : ".odd");
+                assertThat(trie.match(key)).as(key).containsExactlyInAnyOrderElementsOf(
+                    i % 2 == 0 ? java.util.List.of("even", "all") : java.util.List.of("all"));
+            }
+        }
+    }
+
+    @Test
+    void aResultCannotBeChangedByTheCaller() {
+        TopicTrie<String> trie = new TopicTrie<>();
+        trie.add("a", "s");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> trie.match("a").clear())
+            .isInstanceOf(UnsupportedOperationException.class);
+        assertThat(trie.match("a")).containsExactly("s");
+    }
 }
