@@ -114,6 +114,12 @@ final class InboundRoute {
 
     private void data(Buffer frame) {
         Routes.Session s = session;
+        int topicLength = frame.getUnsignedByte(1);
+        String topic = topic(frame, 2, topicLength);
+        Buffer payload = frame.slice(2 + topicLength, frame.length());
+        // Counted and handed on under the session's lock: when the sender moves to a new connection (a break, or
+        // the route following its sender's loop), the new one is read by another loop, and its first message must
+        // not be handed on before the old one's last, which the lock orders (the HELLO takes it too).
         synchronized (s) {
             if (s.connection != this) {
                 // Another connection of the same sender took over: what it was welcomed with is what counts, and
@@ -122,14 +128,11 @@ final class InboundRoute {
                 return;
             }
             s.received++;
-        }
-        int topicLength = frame.getUnsignedByte(1);
-        String topic = topic(frame, 2, topicLength);
-        Buffer payload = frame.slice(2 + topicLength, frame.length());
-        try {
-            routes.receiver().received(s.from, topic, payload);
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "a handler of topic %s failed on a message from %s", topic, s.from);
+            try {
+                routes.receiver().received(s.from, topic, payload);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "a handler of topic %s failed on a message from %s", topic, s.from);
+            }
         }
         unackedBytes += frame.length() + 4;
         if (unackedBytes >= Routes.ACK_EVERY_BYTES) {

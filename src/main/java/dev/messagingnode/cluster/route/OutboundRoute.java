@@ -1,7 +1,9 @@
 package dev.messagingnode.cluster.route;
 
 import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
@@ -21,6 +23,15 @@ import org.jboss.logging.Logger;
  * <p><b>Order.</b> Messages are numbered and written under this route's lock in the order {@link #send} is called,
  * whichever thread calls; one connection at a time carries them, so the member receives them in that order.
  *
+ * <p><b>Which event loop writes.</b> A connection belongs to one event loop; a write from another loop is handed to
+ * it as a task, which wakes that loop: on a 2-core machine a large part of a crossing's latency (BENCHMARKS.md,
+ * "hand-overs"). So the route's connection follows its sender: it is opened on the loop of the first message's
+ * sender, and when, over a {@link Routes#FOLLOW_WINDOW_MS} window of at least {@link Routes#FOLLOW_MIN_SENDS}
+ * messages, another loop sent three quarters of them or more, the route moves there: a new connection from that loop,
+ * the old one closed, and the messages not yet acknowledged written again on the new one, as after a break (order
+ * and count are the session's, not the connection's). Traffic shared among loops without one that dominates leaves
+ * the route where it is: a move costs a connection's set-up, so it is made only for a lasting majority.
+ *
  * <p><b>Bound.</b> At most {@link Routes#MAX_HELD_BYTES} are held unacknowledged. A message that would go past it
  * is dropped and counted (a WARN once per episode): the member has not acknowledged megabytes for a while, that is,
  * it is hung, cut off or far behind, and failure detection is about to decide. Requests among the dropped fail at
@@ -34,8 +45,17 @@ final class OutboundRoute {
 
     private final Routes routes;
     private final RoutePeer peer;
-    /** The event loop that connects, reads the member's answers and owns the connection. */
-    private final Context context;
+    /** The context that connects, reads the member's answers and owns the connection; guarded by this. */
+    private Context context;
+    /** Its event loop: a write from there is written at once, from elsewhere handed to it. Guarded by this. */
+    private EventLoop writer;
+    /** Guarded by this: the current follow window (see the class comment). */
+    private long windowStart = System.nanoTime();
+    private int windowSends;
+    /** The first loop other than the writer that sent in this window, and how many it sent. */
+    private EventLoop candidate;
+    private int candidateSends;
+    private int moves;
     /** This route's number: a member that sees a new one starts counting again (a new route to it, same node). */
     private final long session = ThreadLocalRandom.current().nextLong();
 
@@ -58,15 +78,21 @@ final class OutboundRoute {
         this.routes = routes;
         this.peer = peer;
         this.context = context;
+        this.writer = ((ContextInternal) context).nettyEventLoop();
     }
 
     RoutePeer peer() {
         return peer;
     }
 
-    /** Holds and writes one message; never waits. */
-    void send(String topic, Buffer payload) {
+    /**
+     * Holds and writes one message; never waits. {@code from}: the event loop of the calling thread, null when it
+     * is not one (what the route follows).
+     */
+    void send(String topic, Buffer payload, EventLoop from) {
         byte[] frame = RouteFrames.data(topic, payload);
+        NetSocket left = null;
+        Context moveTo = null;
         synchronized (this) {
             if (closed) {
                 return;
@@ -79,15 +105,65 @@ final class OutboundRoute {
                 }
                 return;
             }
+            if (from != null && socket != null && follow(from)) {
+                left = socket;
+                socket = null;
+                connecting = true;
+                moveTo = context;
+            }
             held.addLast(frame);
             heldBytes += frame.length;
             if (socket != null) {
                 socket.write(wrap(frame));
             } else if (!connecting) {
                 connecting = true;
-                context.runOnContext(v -> connect());
+                moveTo = context;
             }
         }
+        if (left != null) {
+            // Closed after what was written on it, which the member may or may not read before it sees the new
+            // connection's HELLO: what it has is what its WELCOME counts, and the rest is written again.
+            left.close();
+        }
+        if (moveTo != null) {
+            moveTo.runOnContext(v -> connect());
+        }
+    }
+
+    /**
+     * Counts a message sent from {@code from} (the caller holds this route's lock and has a connection) and, at the
+     * end of a window in which another loop sent three quarters of the messages or more, makes that loop the writer.
+     * True when it did: the caller moves the connection.
+     */
+    private boolean follow(EventLoop from) {
+        windowSends++;
+        if (from != writer) {
+            if (candidate == null) {
+                candidate = from;
+            }
+            if (from == candidate) {
+                candidateSends++;
+            }
+        }
+        long now = System.nanoTime();
+        if (now - windowStart < routes.followWindowNanos()) {
+            return false;
+        }
+        boolean move = candidate != null && windowSends >= Routes.FOLLOW_MIN_SENDS
+            && candidateSends * 4L >= windowSends * 3L;
+        EventLoop to = candidate;
+        windowStart = now;
+        windowSends = 0;
+        candidate = null;
+        candidateSends = 0;
+        if (!move) {
+            return false;
+        }
+        writer = to;
+        context = routes.contextOn(to);
+        moves++;
+        LOG.debugf("route to %s moves to the event loop that sends most to it", peer.name());
+        return true;
     }
 
     private static Buffer wrap(byte[] frame) {
@@ -110,7 +186,7 @@ final class OutboundRoute {
         }
     }
 
-    /** On {@link #context}. */
+    /** On the route's context. */
     private void connect() {
         String host;
         synchronized (this) {
@@ -224,7 +300,7 @@ final class OutboundRoute {
         retry("the connection closed");
     }
 
-    /** On {@link #context}: tries again after the next back-off (20 ms, doubling, at most 2 s). */
+    /** On the route's context: tries again after the next back-off (20 ms, doubling, at most 2 s). */
     private void retry(String why) {
         long delay;
         synchronized (this) {
@@ -238,7 +314,11 @@ final class OutboundRoute {
                     peer.name(), attempts, why, LAST_RETRY_MS);
             }
         }
-        routes.vertx().setTimer(delay, t -> context.runOnContext(v -> connect()));
+        Context on;
+        synchronized (this) {
+            on = context;
+        }
+        routes.vertx().setTimer(delay, t -> on.runOnContext(v -> connect()));
     }
 
     /** The member left: its connection is closed and what was held for it dropped. */
@@ -265,5 +345,14 @@ final class OutboundRoute {
     /** Bytes held unacknowledged, for tests and metrics. */
     synchronized long heldBytes() {
         return heldBytes;
+    }
+
+    /** How often the route moved to another event loop, and the loop that writes now: for tests. */
+    synchronized int moves() {
+        return moves;
+    }
+
+    synchronized EventLoop writer() {
+        return writer;
     }
 }

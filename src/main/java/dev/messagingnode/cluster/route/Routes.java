@@ -1,11 +1,13 @@
 package dev.messagingnode.cluster.route;
 
+import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
@@ -15,12 +17,14 @@ import io.vertx.core.net.NetSocket;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -34,7 +38,8 @@ import org.jboss.logging.Logger;
  * <p>Why: over JGroups each crossing went through its stack and its one selector thread, and was handed to an event
  * loop from there: ~45-65 µs a crossing on this project's 2-core machine against ~12-15 µs for a socket read by an
  * event loop (see {@code HopLatency} and BENCHMARKS.md). A route is read by the event loop that hands its messages
- * on, and written by whoever sends (the write goes to the connection's loop).
+ * on, and written by whoever sends; its connection belongs to the loop that sends most to that member (it follows
+ * it, see {@link OutboundRoute}), so that most writes are not handed from loop to loop.
  *
  * <p>What JGroups gave that a bare connection does not, and how a route keeps it: order per sender (one connection
  * at a time, numbered messages, {@link OutboundRoute}); nothing lost while the member is in the view (held until
@@ -56,6 +61,10 @@ public final class Routes {
     static final long HELLO_TIMEOUT_MS = 5000;
     /** Route connections this node accepts at once: two per member (one being replaced) is what members use. */
     public static final int MAX_CONNECTIONS = 256;
+    /** A route moves to the event loop that sent three quarters of its messages over this long (OutboundRoute). */
+    static final long FOLLOW_WINDOW_MS = 1000;
+    /** ... and only when the window had at least this many: a quiet route is not worth a new connection. */
+    static final int FOLLOW_MIN_SENDS = 1000;
     /** Turned-away connections are reported at WARN at most this often (see {@link #turnedAway}). */
     private static final long TURNED_AWAY_WARN_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
 
@@ -97,6 +106,9 @@ public final class Routes {
     private final AtomicLong turnedAway = new AtomicLong();
     private final AtomicLong lastTurnedAwayWarn = new AtomicLong();
     private volatile boolean closed;
+    /** One context per event loop that owns a route's connection (see {@link #contextOn}). */
+    private final Map<EventLoop, Context> contexts = new ConcurrentHashMap<>();
+    private volatile long followWindowNanos = TimeUnit.MILLISECONDS.toNanos(FOLLOW_WINDOW_MS);
 
     /**
      * @param members the name of the member whose address is this id in the current view, null when none is
@@ -166,15 +178,58 @@ public final class Routes {
      * call for the same member, from whatever thread; the payload is read during the call only.
      */
     public void send(RoutePeer peer, String topic, Buffer payload) {
+        EventLoop from = currentEventLoop();
         OutboundRoute route = outbound.get(peer.id());
         if (route == null) {
             if (closed) {
                 return;
             }
-            route = outbound.computeIfAbsent(peer.id(),
-                id -> new OutboundRoute(this, peer, ((VertxInternal) vertx).createEventLoopContext()));
+            // Opened by the first sender's loop, so that its writes need no hand-over (see OutboundRoute).
+            route = outbound.computeIfAbsent(peer.id(), id -> new OutboundRoute(this, peer,
+                from != null ? contextOn(from) : ((VertxInternal) vertx).createEventLoopContext()));
         }
-        route.send(topic, payload);
+        route.send(topic, payload, from);
+    }
+
+    /**
+     * The event loop this thread runs, when it is one of this Vert.x's; else null. Looked up once per thread: a
+     * send often runs outside any Vert.x context (the transport's batches are flushed by a plain task of the loop),
+     * so the current context cannot say.
+     */
+    private EventLoop currentEventLoop() {
+        Object known = loopOfThread.get();
+        if (known == null) {
+            known = NOT_A_LOOP;
+            for (io.netty.util.concurrent.EventExecutor e : ((VertxInternal) vertx).getEventLoopGroup()) {
+                if (e.inEventLoop() && e instanceof EventLoop loop) {
+                    known = loop;
+                }
+            }
+            loopOfThread.set(known);
+        }
+        return known instanceof EventLoop loop ? loop : null;
+    }
+
+    private static final Object NOT_A_LOOP = new Object();
+    /** Per Routes, not static: a JVM with two Vert.x instances (tests) has threads that are loops of one only. */
+    private final io.netty.util.concurrent.FastThreadLocal<Object> loopOfThread =
+        new io.netty.util.concurrent.FastThreadLocal<>();
+
+    /** A context of this node's own on {@code loop}, for the route connections that loop owns. */
+    Context contextOn(EventLoop loop) {
+        return contexts.computeIfAbsent(loop, l -> {
+            VertxInternal v = (VertxInternal) vertx;
+            return v.createEventLoopContext(l, v.getWorkerPool(), Thread.currentThread().getContextClassLoader());
+        });
+    }
+
+    long followWindowNanos() {
+        return followWindowNanos;
+    }
+
+    /** For tests: a shorter follow window than {@link #FOLLOW_WINDOW_MS}. */
+    void followWindow(Duration window) {
+        followWindowNanos = window.toNanos();
     }
 
     /** The view changed: routes to and from members no longer in it are closed, what they held dropped. */
@@ -297,6 +352,17 @@ public final class Routes {
     /** Messages dropped at the bound since start (all members). */
     public long dropped() {
         return dropped.get();
+    }
+
+    /** How often the route to a member moved to another event loop, and that loop's thread: for tests. */
+    int moves(UUID member) {
+        OutboundRoute r = outbound.get(member);
+        return r == null ? 0 : r.moves();
+    }
+
+    EventLoop writer(UUID member) {
+        OutboundRoute r = outbound.get(member);
+        return r == null ? null : r.writer();
     }
 
     /** Bytes held unacknowledged for a member (0 when there is no route to it). */

@@ -266,6 +266,61 @@ class RoutesTest {
         assertThat(receivedByB).containsExactly("a/bus/m0", "a/bus/m1");
     }
 
+    /**
+     * The route's connection belongs to the loop that sends most: opened by the first sender's loop, moved to another
+     * that sends three quarters of a window's messages, left where it is when two loops share the traffic; every
+     * message arrives once and in order across the moves (the unacknowledged ones are written again on the new
+     * connection, from where the receiver's WELCOME says it is).
+     */
+    @Test
+    void aRouteFollowsTheEventLoopThatSendsMostAndLosesNothingWhenItMoves() throws Exception {
+        a.followWindow(Duration.ofMillis(50));
+        io.vertx.core.impl.VertxInternal v = (io.vertx.core.impl.VertxInternal) vertxA;
+        io.vertx.core.impl.ContextInternal x = v.createEventLoopContext();
+        io.vertx.core.impl.ContextInternal y = v.createEventLoopContext();
+        while (y.nettyEventLoop() == x.nettyEventLoop()) {
+            y = v.createEventLoopContext();
+        }
+        int[] next = {0};
+        for (int i = 0; i < 3; i++) {
+            burst(x, next, 1500, true);
+        }
+        assertThat(a.writer(idB)).as("opened by its first sender's loop").isSameAs(x.nettyEventLoop());
+        assertThat(a.moves(idB)).isZero();
+        for (int i = 0; i < 3; i++) {
+            burst(y, next, 1500, true);
+        }
+        assertThat(a.writer(idB)).as("moved to the loop that sends now").isSameAs(y.nettyEventLoop());
+        int moves = a.moves(idB);
+        assertThat(moves).isPositive();
+        for (int i = 0; i < 4; i++) {
+            // Within one window: 1,500 messages, half from each loop.
+            burst(x, next, 750, false);
+            burst(y, next, 750, true);
+        }
+        assertThat(a.moves(idB)).as("two loops sharing the traffic: no move").isEqualTo(moves);
+        int n = next[0];
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> receivedByB.size() >= n);
+        assertThat(receivedByB).containsExactlyElementsOf(expected(n));
+    }
+
+    /** Sends {@code count} numbered messages from {@code on}'s event loop, then maybe waits past a follow window. */
+    private void burst(io.vertx.core.Context on, int[] next, int count, boolean thenWait) throws Exception {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        int first = next[0];
+        next[0] += count;
+        on.runOnContext(ignored -> {
+            for (int i = first; i < first + count; i++) {
+                a.send(peerB(portB), "bus", Buffer.buffer("m" + i));
+            }
+            done.complete(null);
+        });
+        done.get(10, TimeUnit.SECONDS);
+        if (thenWait) {
+            Thread.sleep(60);
+        }
+    }
+
     private static void write(Socket s, Buffer frame) throws IOException {
         s.getOutputStream().write(frame.getBytes());
         s.getOutputStream().flush();
