@@ -28,8 +28,9 @@ import org.jboss.logging.Logger;
  * "hand-overs"). So the route's connection follows its sender: it is opened on the loop of the first message's
  * sender, and when, over a {@link Routes#FOLLOW_WINDOW_MS} window of at least {@link Routes#FOLLOW_MIN_SENDS}
  * messages, another loop sent three quarters of them or more, the route moves there: a new connection from that loop,
- * the old one closed, and the messages not yet acknowledged written again on the new one, as after a break (order
- * and count are the session's, not the connection's). Traffic shared among loops without one that dominates leaves
+ * the old one closed at once, and the messages not yet acknowledged written again on the new one, as after a break
+ * (order and count are the session's, not the connection's); not while more than
+ * {@link Routes#FOLLOW_MAX_HELD_BYTES} are unacknowledged. Traffic shared among loops without one that dominates leaves
  * the route where it is: a move costs a connection's set-up, so it is made only for a lasting majority.
  *
  * <p><b>Bound.</b> At most {@link Routes#MAX_HELD_BYTES} are held unacknowledged. A message that would go past it
@@ -121,9 +122,10 @@ final class OutboundRoute {
             }
         }
         if (left != null) {
-            // Closed after what was written on it, which the member may or may not read before it sees the new
-            // connection's HELLO: what it has is what its WELCOME counts, and the rest is written again.
-            left.close();
+            // Closed at once, what it has not written discarded: the member's WELCOME on the new connection counts
+            // what it has, and the rest is written again there. (A graceful close waits for the pending writes,
+            // which to a member that stopped reading is never: the old connection would stay open.)
+            Routes.abort(left);
         }
         if (moveTo != null) {
             moveTo.runOnContext(v -> connect());
@@ -132,8 +134,9 @@ final class OutboundRoute {
 
     /**
      * Counts a message sent from {@code from} (the caller holds this route's lock and has a connection) and, at the
-     * end of a window in which another loop sent three quarters of the messages or more, makes that loop the writer.
-     * True when it did: the caller moves the connection.
+     * end of a window in which another loop sent three quarters of the messages or more, makes that loop the writer,
+     * unless more than {@link Routes#FOLLOW_MAX_HELD_BYTES} wait for the member's ack (a move writes them again; a
+     * later window moves it). True when it did: the caller moves the connection.
      */
     private boolean follow(EventLoop from) {
         windowSends++;
@@ -150,7 +153,7 @@ final class OutboundRoute {
             return false;
         }
         boolean move = candidate != null && windowSends >= Routes.FOLLOW_MIN_SENDS
-            && candidateSends * 4L >= windowSends * 3L;
+            && candidateSends * 4L >= windowSends * 3L && heldBytes <= Routes.FOLLOW_MAX_HELD_BYTES;
         EventLoop to = candidate;
         windowStart = now;
         windowSends = 0;

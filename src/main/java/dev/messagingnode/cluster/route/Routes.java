@@ -65,6 +65,8 @@ public final class Routes {
     static final long FOLLOW_WINDOW_MS = 1000;
     /** ... and only when the window had at least this many: a quiet route is not worth a new connection. */
     static final int FOLLOW_MIN_SENDS = 1000;
+    /** ... and at most this much is unacknowledged, which a move writes again. */
+    static final long FOLLOW_MAX_HELD_BYTES = 1024 * 1024;
     /** Turned-away connections are reported at WARN at most this often (see {@link #turnedAway}). */
     private static final long TURNED_AWAY_WARN_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
 

@@ -304,6 +304,72 @@ class RoutesTest {
         assertThat(receivedByB).containsExactlyElementsOf(expected(n));
     }
 
+    /**
+     * A route with more than {@link Routes#FOLLOW_MAX_HELD_BYTES} unacknowledged does not move (a move writes all of
+     * it again): a receiver that welcomes and reads but never acknowledges keeps the one connection, however the
+     * senders' loops change.
+     */
+    @Test
+    void aRouteWithMuchUnacknowledgedStaysWhereItIs() throws Exception {
+        a.followWindow(Duration.ofMillis(50));
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        try (ServerSocket silent = new ServerSocket()) {
+            silent.bind(new InetSocketAddress("127.0.0.1", 0));
+            Thread acceptor = new Thread(() -> {
+                while (!silent.isClosed()) {
+                    try {
+                        Socket s = silent.accept();
+                        accepted.incrementAndGet();
+                        write(s, RouteFrames.welcome(0));
+                        Thread reader = new Thread(() -> {
+                            try (s) {
+                                s.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                            } catch (IOException ignored) {
+                                // closed
+                            }
+                        });
+                        reader.setDaemon(true);
+                        reader.start();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            RoutePeer peer = new RoutePeer("b", idB, () -> "127.0.0.1", silent.getLocalPort());
+            io.vertx.core.impl.VertxInternal v = (io.vertx.core.impl.VertxInternal) vertxA;
+            io.vertx.core.impl.ContextInternal x = v.createEventLoopContext();
+            io.vertx.core.impl.ContextInternal y = v.createEventLoopContext();
+            while (y.nettyEventLoop() == x.nettyEventLoop()) {
+                y = v.createEventLoopContext();
+            }
+            Buffer kib = Buffer.buffer(new byte[1024]);
+            sendFrom(x, peer, kib, 1500);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> accepted.get() == 1);
+            Thread.sleep(60);
+            for (int i = 0; i < 3; i++) {
+                sendFrom(y, peer, kib, 1500);
+                Thread.sleep(60);
+            }
+            assertThat(a.heldBytes(idB)).isGreaterThan(Routes.FOLLOW_MAX_HELD_BYTES);
+            assertThat(a.moves(idB)).isZero();
+            assertThat(a.writer(idB)).isSameAs(x.nettyEventLoop());
+            assertThat(accepted.get()).as("connections the receiver saw").isEqualTo(1);
+        }
+    }
+
+    private void sendFrom(io.vertx.core.Context on, RoutePeer peer, Buffer message, int count) throws Exception {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        on.runOnContext(ignored -> {
+            for (int i = 0; i < count; i++) {
+                a.send(peer, "bus", message);
+            }
+            done.complete(null);
+        });
+        done.get(10, TimeUnit.SECONDS);
+    }
+
     /** Sends {@code count} numbered messages from {@code on}'s event loop, then maybe waits past a follow window. */
     private void burst(io.vertx.core.Context on, int[] next, int count, boolean thenWait) throws Exception {
         java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
