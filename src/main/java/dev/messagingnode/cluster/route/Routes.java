@@ -1,6 +1,8 @@
 package dev.messagingnode.cluster.route;
 
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -110,6 +112,12 @@ public final class Routes {
     private volatile boolean closed;
     /** One context per event loop that owns a route's connection (see {@link #contextOn}). */
     private final Map<EventLoop, Context> contexts = new ConcurrentHashMap<>();
+    /**
+     * Each thread's event loop of this Vert.x, or {@link #NOT_A_LOOP} (see {@link #currentEventLoop}). Per Routes,
+     * not static: a JVM with two Vert.x instances (tests) has threads that are loops of one only.
+     */
+    private final FastThreadLocal<Object> loopOfThread = new FastThreadLocal<>();
+    private static final Object NOT_A_LOOP = new Object();
     private volatile long followWindowNanos = TimeUnit.MILLISECONDS.toNanos(FOLLOW_WINDOW_MS);
 
     /**
@@ -202,7 +210,7 @@ public final class Routes {
         Object known = loopOfThread.get();
         if (known == null) {
             known = NOT_A_LOOP;
-            for (io.netty.util.concurrent.EventExecutor e : ((VertxInternal) vertx).getEventLoopGroup()) {
+            for (EventExecutor e : ((VertxInternal) vertx).getEventLoopGroup()) {
                 if (e.inEventLoop() && e instanceof EventLoop loop) {
                     known = loop;
                 }
@@ -212,10 +220,6 @@ public final class Routes {
         return known instanceof EventLoop loop ? loop : null;
     }
 
-    private static final Object NOT_A_LOOP = new Object();
-    /** Per Routes, not static: a JVM with two Vert.x instances (tests) has threads that are loops of one only. */
-    private final io.netty.util.concurrent.FastThreadLocal<Object> loopOfThread =
-        new io.netty.util.concurrent.FastThreadLocal<>();
 
     /** A context of this node's own on {@code loop}, for the route connections that loop owns. */
     Context contextOn(EventLoop loop) {
