@@ -138,7 +138,7 @@ final class BridgeApi {
     private JsonObject describe(BridgeConnection c, Reply reply, String replyTo) {
         JsonObject json = new JsonObject().put("kind", reply.kind().name().toLowerCase(java.util.Locale.ROOT));
         switch (reply.kind()) {
-            case MESSAGE -> json.mergeIn(MessageJson.rawEnvelope(reply.envelope()));
+            case MESSAGE -> MessageJson.putRawEnvelope(json, reply.envelope());
             case END -> json.put("tag", reply.tag());
             case QUESTION -> {
                 String id = UUID.randomUUID().toString();
@@ -153,7 +153,7 @@ final class BridgeApi {
                     dialogues.remove(id, reply);
                     c.forget("dialogue:" + id);
                 });
-                json.mergeIn(MessageJson.rawEnvelope(reply.envelope())).put("dialogue", id);
+                MessageJson.putRawEnvelope(json, reply.envelope()).put("dialogue", id);
             }
             case STREAM -> {
                 if (replyTo == null) {

@@ -102,9 +102,9 @@ public final class WorkItem {
         JsonObject json = new JsonObject().put("party", partyId).put("item", id)
             .put("kind", kind.name().toLowerCase(java.util.Locale.ROOT));
         switch (kind) {
-            case REQUEST -> json.mergeIn(MessageJson.rawEnvelope(request.envelope()));
+            case REQUEST -> MessageJson.putRawEnvelope(json, request.envelope());
             case TASK -> {
-                json.mergeIn(MessageJson.rawEnvelope(task.envelope()));
+                MessageJson.putRawEnvelope(json, task.envelope());
                 json.put("taskId", task.id()).put("priority", task.priority())
                     .put("deliveryCount", task.deliveryCount()).put("redelivered", task.redelivered())
                     .put("ackTimeoutMs", task.ackTimeout().toMillis());

@@ -44,4 +44,24 @@ class MessageJsonTest {
             .hasMessageContaining("not valid base64");
         assertThatThrownBy(() -> MessageJson.message(new JsonObject())).hasMessageContaining("no 'message'");
     }
+
+    /**
+     * A reply or work item gets its envelope's fields put into it, in the order and with the raw body a separate
+     * envelope object merged into it had: the frames a client reads are unchanged.
+     */
+    @Test
+    void anEnvelopePutIntoAFrameIsTheEnvelopeObjectMergedIn() {
+        Buffer body = Buffer.buffer("hi");
+        dev.messagingnode.exchange.Envelope withAll = new dev.messagingnode.exchange.Envelope("x", "t", body,
+            java.util.Map.of("k", "v"));
+        dev.messagingnode.exchange.Envelope bare = new dev.messagingnode.exchange.Envelope("x", null, body,
+            java.util.Map.of());
+        for (dev.messagingnode.exchange.Envelope e : java.util.List.of(withAll, bare)) {
+            JsonObject merged = new JsonObject().put("kind", "message").mergeIn(MessageJson.rawEnvelope(e));
+            JsonObject put = MessageJson.putRawEnvelope(new JsonObject().put("kind", "message"), e);
+            assertThat(put.fieldNames()).containsExactlyElementsOf(merged.fieldNames());
+            assertThat(put.getMap()).isEqualTo(merged.getMap());
+            assertThat(put.getMap().get(MessageJson.MESSAGE)).as("the body itself, raw").isSameAs(body);
+        }
+    }
 }
