@@ -46,10 +46,11 @@ final class OutboundRoute {
 
     private final Routes routes;
     private final RoutePeer peer;
-    /** The context that connects, reads the member's answers and owns the connection; guarded by this. */
+    /**
+     * The context that connects, reads the member's answers and owns the connection; guarded by this. Its event loop
+     * is the route's writer: a write from there is written at once, from elsewhere handed to it.
+     */
     private Context context;
-    /** Its event loop: a write from there is written at once, from elsewhere handed to it. Guarded by this. */
-    private EventLoop writer;
     /** Guarded by this: the current follow window (see the class comment). */
     private long windowStart = System.nanoTime();
     private int windowSends;
@@ -79,7 +80,6 @@ final class OutboundRoute {
         this.routes = routes;
         this.peer = peer;
         this.context = context;
-        this.writer = ((ContextInternal) context).nettyEventLoop();
     }
 
     RoutePeer peer() {
@@ -140,7 +140,7 @@ final class OutboundRoute {
      */
     private boolean follow(EventLoop from) {
         windowSends++;
-        if (from != writer) {
+        if (from != writer()) {
             if (candidate == null) {
                 candidate = from;
             }
@@ -162,7 +162,6 @@ final class OutboundRoute {
         if (!move) {
             return false;
         }
-        writer = to;
         context = routes.contextOn(to);
         moves++;
         LOG.debugf("route to %s moves to the event loop that sends most to it", peer.name());
@@ -356,6 +355,6 @@ final class OutboundRoute {
     }
 
     synchronized EventLoop writer() {
-        return writer;
+        return ((ContextInternal) context).nettyEventLoop();
     }
 }

@@ -220,7 +220,6 @@ public final class Routes {
         return known instanceof EventLoop loop ? loop : null;
     }
 
-
     /** A context of this node's own on {@code loop}, for the route connections that loop owns. */
     Context contextOn(EventLoop loop) {
         return contexts.computeIfAbsent(loop, l -> {

@@ -275,12 +275,9 @@ class RoutesTest {
     @Test
     void aRouteFollowsTheEventLoopThatSendsMostAndLosesNothingWhenItMoves() throws Exception {
         a.followWindow(Duration.ofMillis(50));
-        io.vertx.core.impl.VertxInternal v = (io.vertx.core.impl.VertxInternal) vertxA;
-        io.vertx.core.impl.ContextInternal x = v.createEventLoopContext();
-        io.vertx.core.impl.ContextInternal y = v.createEventLoopContext();
-        while (y.nettyEventLoop() == x.nettyEventLoop()) {
-            y = v.createEventLoopContext();
-        }
+        io.vertx.core.impl.ContextInternal[] loops = contextsOnTwoLoopsOfA();
+        io.vertx.core.impl.ContextInternal x = loops[0];
+        io.vertx.core.impl.ContextInternal y = loops[1];
         int[] next = {0};
         for (int i = 0; i < 3; i++) {
             burst(x, next, 1500, true);
@@ -338,18 +335,15 @@ class RoutesTest {
             acceptor.setDaemon(true);
             acceptor.start();
             RoutePeer peer = new RoutePeer("b", idB, () -> "127.0.0.1", silent.getLocalPort());
-            io.vertx.core.impl.VertxInternal v = (io.vertx.core.impl.VertxInternal) vertxA;
-            io.vertx.core.impl.ContextInternal x = v.createEventLoopContext();
-            io.vertx.core.impl.ContextInternal y = v.createEventLoopContext();
-            while (y.nettyEventLoop() == x.nettyEventLoop()) {
-                y = v.createEventLoopContext();
-            }
+            io.vertx.core.impl.ContextInternal[] loops = contextsOnTwoLoopsOfA();
+            io.vertx.core.impl.ContextInternal x = loops[0];
+            io.vertx.core.impl.ContextInternal y = loops[1];
             Buffer kib = Buffer.buffer(new byte[1024]);
-            sendFrom(x, peer, kib, 1500);
+            sendFrom(x, peer, 1500, k -> kib);
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> accepted.get() == 1);
             Thread.sleep(60);
             for (int i = 0; i < 3; i++) {
-                sendFrom(y, peer, kib, 1500);
+                sendFrom(y, peer, 1500, k -> kib);
                 Thread.sleep(60);
             }
             assertThat(a.heldBytes(idB)).isGreaterThan(Routes.FOLLOW_MAX_HELD_BYTES);
@@ -359,29 +353,35 @@ class RoutesTest {
         }
     }
 
-    private void sendFrom(io.vertx.core.Context on, RoutePeer peer, Buffer message, int count) throws Exception {
+    /** Two contexts of a's Vert.x on two different event loops. */
+    private io.vertx.core.impl.ContextInternal[] contextsOnTwoLoopsOfA() {
+        io.vertx.core.impl.VertxInternal v = (io.vertx.core.impl.VertxInternal) vertxA;
+        io.vertx.core.impl.ContextInternal x = v.createEventLoopContext();
+        io.vertx.core.impl.ContextInternal y = v.createEventLoopContext();
+        while (y.nettyEventLoop() == x.nettyEventLoop()) {
+            y = v.createEventLoopContext();
+        }
+        return new io.vertx.core.impl.ContextInternal[] {x, y};
+    }
+
+    /** Sends {@code count} messages ({@code message} of 0, 1, ...) to {@code peer} from {@code on}'s event loop. */
+    private void sendFrom(io.vertx.core.Context on, RoutePeer peer, int count,
+                          java.util.function.IntFunction<Buffer> message) throws Exception {
         java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
         on.runOnContext(ignored -> {
             for (int i = 0; i < count; i++) {
-                a.send(peer, "bus", message);
+                a.send(peer, "bus", message.apply(i));
             }
             done.complete(null);
         });
         done.get(10, TimeUnit.SECONDS);
     }
 
-    /** Sends {@code count} numbered messages from {@code on}'s event loop, then maybe waits past a follow window. */
+    /** Sends {@code count} numbered messages to b from {@code on}'s event loop, then maybe waits past a window. */
     private void burst(io.vertx.core.Context on, int[] next, int count, boolean thenWait) throws Exception {
-        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
         int first = next[0];
         next[0] += count;
-        on.runOnContext(ignored -> {
-            for (int i = first; i < first + count; i++) {
-                a.send(peerB(portB), "bus", Buffer.buffer("m" + i));
-            }
-            done.complete(null);
-        });
-        done.get(10, TimeUnit.SECONDS);
+        sendFrom(on, peerB(portB), count, i -> Buffer.buffer("m" + (first + i)));
         if (thenWait) {
             Thread.sleep(60);
         }
