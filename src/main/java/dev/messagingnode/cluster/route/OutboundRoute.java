@@ -51,12 +51,8 @@ final class OutboundRoute {
      * is the route's writer: a write from there is written at once, from elsewhere handed to it.
      */
     private Context context;
-    /** Guarded by this: the current follow window (see the class comment). */
-    private long windowStart = System.nanoTime();
-    private int windowSends;
-    /** The first loop other than the writer that sent in this window, and how many it sent. */
-    private EventLoop candidate;
-    private int candidateSends;
+    /** Guarded by this: the loops that sent in the current follow window (see the class comment). */
+    private final FollowWindow window;
     private int moves;
     /** This route's number: a member that sees a new one starts counting again (a new route to it, same node). */
     private final long session = ThreadLocalRandom.current().nextLong();
@@ -80,6 +76,7 @@ final class OutboundRoute {
         this.routes = routes;
         this.peer = peer;
         this.context = context;
+        this.window = new FollowWindow(routes::followWindowNanos);
     }
 
     RoutePeer peer() {
@@ -139,27 +136,9 @@ final class OutboundRoute {
      * later window moves it). True when it did: the caller moves the connection.
      */
     private boolean follow(EventLoop from) {
-        windowSends++;
-        if (from != writer()) {
-            if (candidate == null) {
-                candidate = from;
-            }
-            if (from == candidate) {
-                candidateSends++;
-            }
-        }
-        long now = System.nanoTime();
-        if (now - windowStart < routes.followWindowNanos()) {
-            return false;
-        }
-        boolean move = candidate != null && windowSends >= Routes.FOLLOW_MIN_SENDS
-            && candidateSends * 4L >= windowSends * 3L && heldBytes <= Routes.FOLLOW_MAX_HELD_BYTES;
-        EventLoop to = candidate;
-        windowStart = now;
-        windowSends = 0;
-        candidate = null;
-        candidateSends = 0;
-        if (!move) {
+        window.count(from);
+        EventLoop to = window.majority(writer());
+        if (to == null || heldBytes > Routes.FOLLOW_MAX_HELD_BYTES) {
             return false;
         }
         context = routes.contextOn(to);

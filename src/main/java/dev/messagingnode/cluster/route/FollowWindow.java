@@ -1,0 +1,68 @@
+package dev.messagingnode.cluster.route;
+
+import io.netty.channel.EventLoop;
+import java.util.function.LongSupplier;
+
+/**
+ * Which event loop sends most of a route's messages, counted over a window ({@link OutboundRoute} follows it). The
+ * route moves to the loop that, over a window of {@link Routes#FOLLOW_WINDOW_MS} with at least
+ * {@link Routes#FOLLOW_MIN_SENDS} messages, sent three quarters of them or more: a move costs a connection's set-up,
+ * so it is made for a lasting majority only, and traffic shared among loops leaves the route where it is. Every loop
+ * that sends is counted, so a loop that happens to send first in a window does not hide the one that sends most.
+ * Not thread-safe: its route calls it under its own lock.
+ */
+final class FollowWindow {
+
+    /** More loops than a node has (Vert.x's default is two per core); loops past it are not counted. */
+    private static final int MAX_LOOPS = 64;
+
+    private final LongSupplier windowNanos;
+    private long start = System.nanoTime();
+    private int total;
+    private final EventLoop[] loops = new EventLoop[MAX_LOOPS];
+    private final int[] counts = new int[MAX_LOOPS];
+    private int distinct;
+
+    FollowWindow(LongSupplier windowNanos) {
+        this.windowNanos = windowNanos;
+    }
+
+    /** Counts one message sent from {@code loop}. */
+    void count(EventLoop loop) {
+        total++;
+        for (int i = 0; i < distinct; i++) {
+            if (loops[i] == loop) {
+                counts[i]++;
+                return;
+            }
+        }
+        if (distinct < MAX_LOOPS) {
+            loops[distinct] = loop;
+            counts[distinct++] = 1;
+        }
+    }
+
+    /**
+     * Once the window is over: the loop other than {@code current} that had three quarters or more of at least
+     * {@link Routes#FOLLOW_MIN_SENDS} messages, or null; a new window starts. Null before the window is over.
+     */
+    EventLoop majority(EventLoop current) {
+        long now = System.nanoTime();
+        if (now - start < windowNanos.getAsLong()) {
+            return null;
+        }
+        EventLoop found = null;
+        if (total >= Routes.FOLLOW_MIN_SENDS) {
+            for (int i = 0; i < distinct; i++) {
+                if (counts[i] * 4L >= total * 3L && loops[i] != current) {
+                    found = loops[i];
+                }
+            }
+        }
+        start = now;
+        total = 0;
+        java.util.Arrays.fill(loops, 0, distinct, null);
+        distinct = 0;
+        return found;
+    }
+}
