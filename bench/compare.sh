@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Side by side: the node, RabbitMQ and NATS on this machine, on 127.0.0.1, the same workloads, alternating runs,
-# REPS repetitions (default 3), medians and ratios. Installs rabbitmq-server and nats-server from Debian's packages
-# when missing (needs root), the clients come from Maven Central (amqp-client, jnats). Every server it starts is
-# stopped at the end, whatever happens; nothing else is touched. Not part of ./mvnw verify.
-#   bench/compare.sh            # all of it, ~30 minutes on 2 cores
+# REPS repetitions (default 3), medians and ratios; each system on one node and on two (what a second node costs).
+# Installs rabbitmq-server and nats-server from Debian's packages when missing (needs root), the clients come from
+# Maven Central (amqp-client, jnats). Every server it starts is stopped at the end, whatever happens; nothing else
+# is touched. Not part of ./mvnw verify.
+#   bench/compare.sh            # all of it, ~35 minutes on 2 cores
 #   REPS=1 DURATION=3s bench/compare.sh
 #   ROWS=durable bench/compare.sh   # only the durable W3d rows (one replica, three replicas), ~6 minutes
 set -euo pipefail
@@ -208,5 +209,20 @@ for rep in $(seq 1 "$REPS"); do
   record "$label (three replicas)" rabbitmq "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.PeerBench rabbitmq "${args[@]}" --port=25690 "${common[@]}" 2>/dev/null | tail -1)"
   record "$label (three replicas)" nats "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.PeerBench nats "${args[@]}" --replicas=3 --port=24231 "${common[@]}" 2>/dev/null | tail -1)"
 done
+
+# Two servers of each peer, for what a second node costs it: clients on one server, the serving side (responders,
+# subscribers, workers, and the queues they declare) on another of the same cluster, so that every message crosses
+# between the two, as the node's two-node rows cross its routes.
+if [ "$ROWS" != durable ]; then
+for rep in $(seq 1 "$REPS"); do
+  for w in "${W[@]}"; do
+    label="${w%%|*}"; args=(${w#*|})
+    if [ "$RABBIT3" = yes ]; then
+      record "$label (two nodes)" rabbitmq "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.PeerBench rabbitmq "${args[@]}" --port=25690 --service-port=25700 "${common[@]}" 2>/dev/null | tail -1)"
+    fi
+    record "$label (two nodes)" nats "$(java -Xmx1g -cp "$CP" dev.messagingnode.bench.PeerBench nats "${args[@]}" --port=24231 --service-port=24232 "${common[@]}" 2>/dev/null | tail -1)"
+  done
+done
+fi
 
 java -cp "$CP" dev.messagingnode.bench.CompareReport "$RESULTS" | tee "$OUT/compare.md"

@@ -48,7 +48,45 @@ public final class CompareReport {
                     .append(ratio(node, nats)).append(" |\n");
             }
         }
+        out.append(secondNode(byLabel));
         System.out.print(out);
+    }
+
+    /**
+     * What a second node costs each system: for every workload run on one node and on two (the node's clients and
+     * services on one member, its exchange on the other; each peer's clients on one server, its serving side on
+     * another of the same cluster), the two-node median over the one-node median of the first metric, and of p50
+     * where there is one (above 1: slower).
+     */
+    static String secondNode(Map<String, Map<String, List<JsonObject>>> byLabel) {
+        StringBuilder out = new StringBuilder();
+        for (var entry : byLabel.entrySet()) {
+            String two = entry.getKey();
+            if (!two.endsWith(" (two nodes)")) {
+                continue;
+            }
+            Map<String, List<JsonObject>> one = byLabel.get(two.replace(" (two nodes)", " (one node)"));
+            if (one == null) {
+                continue;
+            }
+            if (out.length() == 0) {
+                out.append("\n| workload | metric | node: two / one | RabbitMQ: two / one | NATS: two / one |\n");
+                out.append("| --- | --- | --- | --- | --- |\n");
+            }
+            String label = two.replace(" (two nodes)", "");
+            for (Metric m : metrics(two)) {
+                if (m.title().equals("p99")) {
+                    continue;
+                }
+                out.append("| ").append(label).append(" | ").append(m.title()).append(" | ");
+                for (String system : List.of("node", "rabbitmq", "nats")) {
+                    out.append(ratio(stats(entry.getValue().get(system), m), stats(one.get(system), m))).append(" | ");
+                }
+                out.setLength(out.length() - 1);
+                out.append("\n");
+            }
+        }
+        return out.toString();
     }
 
     private static List<Metric> metrics(String label) {

@@ -90,10 +90,25 @@ public final class PeerBench {
 
     // ---- RabbitMQ ---------------------------------------------------------------------------------------------
 
+    /** A connection of a client side (requester, publisher, producer): to {@code --port}. */
     private Connection rabbit() throws Exception {
+        return rabbit(number("port", 5672));
+    }
+
+    /**
+     * A connection of a serving side (responder, subscriber, worker, receiver of chunks), which also declares the
+     * queues, so that they live on its node: to {@code --service-port} when given, a node of the same cluster as
+     * {@code --port}'s (every message then crosses between the two, as the node's two-node rows cross its routes);
+     * else to {@code --port}.
+     */
+    private Connection rabbitServing() throws Exception {
+        return rabbit(number("service-port", number("port", 5672)));
+    }
+
+    private Connection rabbit(int port) throws Exception {
         ConnectionFactory f = new ConnectionFactory();
         f.setHost(options.getOrDefault("host", "127.0.0.1"));
-        f.setPort(number("port", 5672));
+        f.setPort(port);
         Connection c = f.newConnection();
         closers.add(c);
         return c;
@@ -101,7 +116,7 @@ public final class PeerBench {
 
     private void rabbitRpc() throws Exception {
         String queue = "bench.rpc." + UUID.randomUUID();
-        Channel server = rabbit().createChannel();
+        Channel server = rabbitServing().createChannel();
         server.queueDeclare(queue, false, true, true, null);
         server.basicConsume(queue, true, (tag, d) -> server.basicPublish("", d.getProperties().getReplyTo(),
             new AMQP.BasicProperties.Builder().correlationId(d.getProperties().getCorrelationId()).build(),
@@ -140,10 +155,10 @@ public final class PeerBench {
 
     private void rabbitPubSub() throws Exception {
         String exchange = "bench.topic." + UUID.randomUUID();
-        Channel admin = rabbit().createChannel();
+        Channel admin = rabbitServing().createChannel();
         admin.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, false, true, null);
         for (int s = 0; s < number("subscribers", 4); s++) {
-            Channel sub = rabbit().createChannel();
+            Channel sub = rabbitServing().createChannel();
             String q = sub.queueDeclare().getQueue();
             sub.queueBind(q, exchange, "bench.#");
             sub.basicConsume(q, true, (tag, d) -> measurement.record(sentAt(d.getBody()), d.getBody().length),
@@ -173,7 +188,7 @@ public final class PeerBench {
 
     private void rabbitTasks() throws Exception {
         String queue = "bench.tasks." + UUID.randomUUID();
-        Channel admin = rabbit().createChannel();
+        Channel admin = rabbitServing().createChannel();
         // --durable=true: a quorum queue (Raft, fsync of every command), persistent messages; else a classic
         // transient queue.
         boolean durable = Boolean.parseBoolean(options.getOrDefault("durable", "false"));
@@ -185,7 +200,7 @@ public final class PeerBench {
             admin.queueDeclare(queue, false, false, true, Map.of("x-queue-type", "classic"));
         }
         for (int w = 0; w < number("workers", 3); w++) {
-            Channel worker = rabbit().createChannel();
+            Channel worker = rabbitServing().createChannel();
             worker.basicQos(number("prefetch", 10));
             worker.basicConsume(queue, false, (tag, d) -> {
                 worker.basicAck(d.getEnvelope().getDeliveryTag(), false);
@@ -197,12 +212,12 @@ public final class PeerBench {
 
     private void rabbitChunked() throws Exception {
         String queue = "bench.chunks." + UUID.randomUUID();
-        Channel admin = rabbit().createChannel();
+        Channel admin = rabbitServing().createChannel();
         admin.queueDeclare(queue, false, false, true, null);
         long total = Long.parseLong(options.getOrDefault("total", String.valueOf(256L << 20)));
         int chunk = number("chunk", 1 << 20);
         long chunksPerTransfer = (total + chunk - 1) / chunk;
-        Channel consumer = rabbit().createChannel();
+        Channel consumer = rabbitServing().createChannel();
         consumer.basicQos(8);
         long[] received = {0};
         long[] startedAt = {System.nanoTime()};
@@ -285,9 +300,23 @@ public final class PeerBench {
 
     // ---- NATS -------------------------------------------------------------------------------------------------
 
+    /** A connection of a client side (requester, publisher, producer): to {@code --port}. */
     private io.nats.client.Connection nats() throws Exception {
+        return nats(number("port", 4222));
+    }
+
+    /**
+     * A connection of a serving side (responder, subscriber, worker, receiver of chunks): to {@code --service-port}
+     * when given, a server of the same cluster as {@code --port}'s, so that every message crosses the cluster's
+     * routes, as the node's two-node rows cross its routes; else to {@code --port}.
+     */
+    private io.nats.client.Connection natsServing() throws Exception {
+        return nats(number("service-port", number("port", 4222)));
+    }
+
+    private io.nats.client.Connection nats(int port) throws Exception {
         io.nats.client.Connection c = Nats.connect(new Options.Builder().server("nats://"
-            + options.getOrDefault("host", "127.0.0.1") + ":" + number("port", 4222)).maxMessagesInOutgoingQueue(100_000)
+            + options.getOrDefault("host", "127.0.0.1") + ":" + port).maxMessagesInOutgoingQueue(100_000)
             .build());
         closers.add(c);
         return c;
@@ -295,7 +324,7 @@ public final class PeerBench {
 
     private void natsRpc() throws Exception {
         String subject = "bench.rpc." + UUID.randomUUID();
-        io.nats.client.Connection server = nats();
+        io.nats.client.Connection server = natsServing();
         Dispatcher d = server.createDispatcher(m -> server.publish(m.getReplyTo(), m.getData()));
         d.subscribe(subject);
         server.flush(Duration.ofSeconds(5));
@@ -327,7 +356,7 @@ public final class PeerBench {
     private void natsPubSub() throws Exception {
         String prefix = "bench." + UUID.randomUUID().toString().substring(0, 8);
         for (int s = 0; s < number("subscribers", 4); s++) {
-            io.nats.client.Connection sub = nats();
+            io.nats.client.Connection sub = natsServing();
             Dispatcher d = sub.createDispatcher(m -> measurement.record(sentAt(m.getData()), m.getData().length));
             d.setPendingLimits(-1, 256L << 20);
             d.subscribe(prefix + ".>");
@@ -371,7 +400,7 @@ public final class PeerBench {
         closers.add(() -> jsm.deleteStream(stream));
         for (int w = 0; w < number("workers", 3); w++) {
             // The simplified consumer API: it keeps pulls outstanding, so a worker waits for no timeout.
-            io.nats.client.ConsumerContext consumer = nats().getConsumerContext(stream, "workers");
+            io.nats.client.ConsumerContext consumer = natsServing().getConsumerContext(stream, "workers");
             closers.add(consumer.consume(io.nats.client.ConsumeOptions.builder()
                 .batchSize(number("prefetch", 10)).build(), m -> {
                     m.ack();
@@ -410,7 +439,7 @@ public final class PeerBench {
         long total = Long.parseLong(options.getOrDefault("total", String.valueOf(256L << 20)));
         int chunk = number("chunk", 1 << 20);
         long chunksPerTransfer = (total + chunk - 1) / chunk;
-        io.nats.client.Connection sub = nats();
+        io.nats.client.Connection sub = natsServing();
         long[] received = {0};
         long[] startedAt = {System.nanoTime()};
         Dispatcher d = sub.createDispatcher(m -> {
