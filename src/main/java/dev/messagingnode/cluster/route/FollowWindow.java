@@ -1,6 +1,7 @@
 package dev.messagingnode.cluster.route;
 
 import io.netty.channel.EventLoop;
+import java.util.Arrays;
 import java.util.function.LongSupplier;
 
 /**
@@ -13,14 +14,12 @@ import java.util.function.LongSupplier;
  */
 final class FollowWindow {
 
-    /** More loops than a node has (Vert.x's default is two per core); loops past it are not counted. */
-    private static final int MAX_LOOPS = 64;
-
     private final LongSupplier windowNanos;
     private long start = System.nanoTime();
     private int total;
-    private final EventLoop[] loops = new EventLoop[MAX_LOOPS];
-    private final int[] counts = new int[MAX_LOOPS];
+    /** The loops that sent in this window and how many each: a handful (grown as needed, up to the node's loops). */
+    private EventLoop[] loops = new EventLoop[8];
+    private int[] counts = new int[8];
     private int distinct;
 
     FollowWindow(LongSupplier windowNanos) {
@@ -36,10 +35,12 @@ final class FollowWindow {
                 return;
             }
         }
-        if (distinct < MAX_LOOPS) {
-            loops[distinct] = loop;
-            counts[distinct++] = 1;
+        if (distinct == loops.length) {
+            loops = Arrays.copyOf(loops, distinct * 2);
+            counts = Arrays.copyOf(counts, distinct * 2);
         }
+        loops[distinct] = loop;
+        counts[distinct++] = 1;
     }
 
     /**
@@ -61,7 +62,7 @@ final class FollowWindow {
         }
         start = now;
         total = 0;
-        java.util.Arrays.fill(loops, 0, distinct, null);
+        Arrays.fill(loops, 0, distinct, null);
         distinct = 0;
         return found;
     }

@@ -64,6 +64,27 @@ class FollowWindowTest {
     }
 
     @Test
+    void aMajorityAmongManyLoopsIsFound() {
+        EventLoop[] many = new EventLoop[12];
+        try {
+            for (int i = 0; i < many.length; i++) {
+                many[i] = new DefaultEventLoop();
+            }
+            for (int i = 0; i < many.length - 1; i++) {
+                send(many[i], 1);
+            }
+            send(many[many.length - 1], 1500);
+            assertThat(endOfWindow(x)).as("the twelfth loop seen").isSameAs(many[many.length - 1]);
+        } finally {
+            for (EventLoop loop : many) {
+                if (loop != null) {
+                    loop.shutdownGracefully();
+                }
+            }
+        }
+    }
+
+    @Test
     void eachWindowStartsAgainFromNothing() {
         send(y, 1500);
         assertThat(endOfWindow(x)).isSameAs(y);
