@@ -106,7 +106,11 @@ public final class LocalParties {
         }
         p.context().runOnContext(v -> {
             if (!p.consumer().isRegistered()) {
-                answer.fail(new ReplyException(ReplyFailure.NO_HANDLERS, "No handlers for address " + address));
+                // Its consumer went away since the look-up (its verticle stopped in between): the address is the
+                // event bus's again, as if it had not been found here. Another consumer of it may answer (a durable
+                // exchange's stand-in while its leader changes: "retry", not "no such exchange"); with none, the
+                // event bus fails it as "no handlers" at once.
+                onEventBus(p.context().owner(), address, frame, answer);
                 return;
             }
             HandedOver request = new HandedOver(address, frame, answer);
@@ -120,6 +124,17 @@ public final class LocalParties {
             }
         });
         return true;
+    }
+
+    private static void onEventBus(Vertx vertx, String address, Object frame, Answer answer) {
+        vertx.eventBus().request(address, frame).onComplete(ar -> {
+            if (ar.succeeded()) {
+                answer.reply(ar.result().body());
+            } else {
+                answer.fail(ar.cause() instanceof ReplyException r ? r
+                    : new ReplyException(ReplyFailure.RECIPIENT_FAILURE, -1, String.valueOf(ar.cause().getMessage())));
+            }
+        });
     }
 
     /**

@@ -116,6 +116,53 @@ class LocalPartiesTest {
         assertThat(answers).containsExactly("fail NO_HANDLERS -1 No handlers for address party.r1");
     }
 
+    /**
+     * A request looked up just before its party's verticle stops (a durable exchange stepping down as its leader
+     * changes) reaches the party's context after the stop: it goes on the event bus, where another consumer of the
+     * address (the exchange's stand-in, which answers "retry") takes it, instead of failing as "no handlers", which
+     * a client reads as "no such exchange" (seen once in DurableTasksIT's leader kills).
+     */
+    @Test
+    void aRequestWhosePartyStopsBeforeItArrivesGoesToTheEventBus() throws Exception {
+        LocalParties parties = LocalParties.of(vertx);
+        List<String> answers = new CopyOnWriteArrayList<>();
+        LocalParties.Answer answer = new LocalParties.Answer() {
+            @Override
+            public void reply(Object body) {
+                answers.add("reply " + body);
+            }
+
+            @Override
+            public void fail(io.vertx.core.eventbus.ReplyException failure) {
+                answers.add("fail " + failure.failureType());
+            }
+        };
+        Context[] exchangeContext = new Context[1];
+        MessageConsumer<Object>[] exchangeConsumer = new MessageConsumer[1];
+        vertx.deployVerticle(new AbstractVerticle() {
+            @Override
+            public void start() {
+                exchangeContext[0] = context;
+                exchangeConsumer[0] = vertx.eventBus().consumer("exchange.d", m -> m.reply("exchange"));
+                parties.add("exchange.d", context, exchangeConsumer[0], m -> m.reply("exchange"));
+            }
+        }).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        exchangeContext[0].runOnContext(v -> {
+            // Looked up, then the exchange stops on its own context before the request's turn comes, and a
+            // stand-in takes the address.
+            assertThat(parties.request("exchange.d", "work", answer)).isTrue();
+            parties.remove("exchange.d", exchangeConsumer[0]);
+            exchangeConsumer[0].unregister();
+            vertx.eventBus().consumer("exchange.d", m -> m.reply("stand-in: retry"));
+            done.complete(null);
+        });
+        done.get(10, TimeUnit.SECONDS);
+        org.awaitility.Awaitility.await().until(() -> !answers.isEmpty());
+        Thread.sleep(50);
+        assertThat(answers).containsExactly("reply stand-in: retry");
+    }
+
     @Test
     void aConsumerRemovesItsAddressOnlyWhileItIsStillItsOwn() {
         LocalParties parties = LocalParties.of(vertx);
