@@ -67,17 +67,7 @@ class LocalPartiesTest {
     void aRequestIsAnsweredOnceAndAPartyGoneOrThrowingFailsItAtOnce() throws Exception {
         LocalParties parties = LocalParties.of(vertx);
         List<Object> answers = new CopyOnWriteArrayList<>();
-        LocalParties.Answer answer = new LocalParties.Answer() {
-            @Override
-            public void reply(Object body) {
-                answers.add("reply " + body + " on " + Thread.currentThread().getName().startsWith("vert.x-eventloop"));
-            }
-
-            @Override
-            public void fail(io.vertx.core.eventbus.ReplyException failure) {
-                answers.add("fail " + failure.failureType() + " " + failure.failureCode() + " " + failure.getMessage());
-            }
-        };
+        LocalParties.Answer answer = recording(answers);
         String deployment = vertx.deployVerticle(new AbstractVerticle() {
             @Override
             public void start() {
@@ -125,18 +115,8 @@ class LocalPartiesTest {
     @Test
     void aRequestWhosePartyStopsBeforeItArrivesGoesToTheEventBus() throws Exception {
         LocalParties parties = LocalParties.of(vertx);
-        List<String> answers = new CopyOnWriteArrayList<>();
-        LocalParties.Answer answer = new LocalParties.Answer() {
-            @Override
-            public void reply(Object body) {
-                answers.add("reply " + body);
-            }
-
-            @Override
-            public void fail(io.vertx.core.eventbus.ReplyException failure) {
-                answers.add("fail " + failure.failureType());
-            }
-        };
+        List<Object> answers = new CopyOnWriteArrayList<>();
+        LocalParties.Answer answer = recording(answers);
         Context[] exchangeContext = new Context[1];
         MessageConsumer<Object>[] exchangeConsumer = new MessageConsumer[1];
         vertx.deployVerticle(new AbstractVerticle() {
@@ -160,7 +140,22 @@ class LocalPartiesTest {
         done.get(10, TimeUnit.SECONDS);
         org.awaitility.Awaitility.await().until(() -> !answers.isEmpty());
         Thread.sleep(50);
-        assertThat(answers).containsExactly("reply stand-in: retry");
+        assertThat(answers).containsExactly("reply stand-in: retry on true");
+    }
+
+    /** An answer that records each reply (and whether it came on an event loop) and each failure. */
+    private static LocalParties.Answer recording(List<Object> answers) {
+        return new LocalParties.Answer() {
+            @Override
+            public void reply(Object body) {
+                answers.add("reply " + body + " on " + Thread.currentThread().getName().startsWith("vert.x-eventloop"));
+            }
+
+            @Override
+            public void fail(io.vertx.core.eventbus.ReplyException failure) {
+                answers.add("fail " + failure.failureType() + " " + failure.failureCode() + " " + failure.getMessage());
+            }
+        };
     }
 
     @Test
