@@ -249,7 +249,7 @@ public final class ClusterTransport implements Transport {
      * bus, which times it out at the requester's timeout.
      */
     private void requestHere(String address, Object frame, AnswerTo answer, long timeoutMs) {
-        if (parties.request(address, frame, answer)) {
+        if (parties.request(address, frame, timeoutMs, answer)) {
             return;
         }
         vertx.eventBus().request(address, frame, new DeliveryOptions().setSendTimeout(Math.max(1, timeoutMs)))

@@ -95,11 +95,13 @@ public final class LocalParties {
 
     /**
      * Hands a request to the party at {@code address} on its context, as the event bus would, and {@code answer}
-     * gets the party's reply or failure; a party whose consumer is gone by then fails it as "no handlers", as the
-     * event bus does (an exchange takes that as a party that vanished before it saw the work). No timeout here: the
-     * caller keeps the deadline. False when no party here has that address: send it on the event bus.
+     * gets the party's reply or failure. A party whose consumer is gone by then leaves the request to the event bus,
+     * with {@code timeoutMs} as its send timeout: another consumer of the address answers it, or, with none, the
+     * event bus fails it as "no handlers" at once (an exchange takes that as a party that vanished before it saw the
+     * work). A party that took it has no timeout here: the caller keeps the deadline. False when no party here has
+     * that address: send it on the event bus.
      */
-    public boolean request(String address, Object frame, Answer answer) {
+    public boolean request(String address, Object frame, long timeoutMs, Answer answer) {
         Party p = byAddress.get(address);
         if (p == null) {
             return false;
@@ -110,7 +112,7 @@ public final class LocalParties {
                 // event bus's again, as if it had not been found here. Another consumer of it may answer (a durable
                 // exchange's stand-in while its leader changes: "retry", not "no such exchange"); with none, the
                 // event bus fails it as "no handlers" at once.
-                onEventBus(p.context().owner(), address, frame, answer);
+                onEventBus(p.context().owner(), address, frame, timeoutMs, answer);
                 return;
             }
             HandedOver request = new HandedOver(address, frame, answer);
@@ -126,15 +128,17 @@ public final class LocalParties {
         return true;
     }
 
-    private static void onEventBus(Vertx vertx, String address, Object frame, Answer answer) {
-        vertx.eventBus().request(address, frame).onComplete(ar -> {
-            if (ar.succeeded()) {
-                answer.reply(ar.result().body());
-            } else {
-                answer.fail(ar.cause() instanceof ReplyException r ? r
-                    : new ReplyException(ReplyFailure.RECIPIENT_FAILURE, -1, String.valueOf(ar.cause().getMessage())));
-            }
-        });
+    /** The event bus's request, at the caller's timeout (not the event bus's default of 30 s). */
+    private static void onEventBus(Vertx vertx, String address, Object frame, long timeoutMs, Answer answer) {
+        vertx.eventBus().request(address, frame, new DeliveryOptions().setSendTimeout(Math.max(1, timeoutMs)))
+            .onComplete(ar -> {
+                if (ar.succeeded()) {
+                    answer.reply(ar.result().body());
+                } else {
+                    answer.fail(ar.cause() instanceof ReplyException r ? r : new ReplyException(
+                        ReplyFailure.RECIPIENT_FAILURE, -1, String.valueOf(ar.cause().getMessage())));
+                }
+            });
     }
 
     /**

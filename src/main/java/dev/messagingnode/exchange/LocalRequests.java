@@ -50,7 +50,7 @@ public final class LocalRequests {
     public Future<Object> request(String address, Object frame, long timeoutMs) {
         PendingRequests.Opened request = pending.open(vertx, address, timeoutMs, null);
         long id = request.id();
-        if (parties.request(address, detached(frame), new LocalParties.Answer() {
+        if (parties.request(address, detached(frame), timeoutMs, new LocalParties.Answer() {
             @Override
             public void reply(Object body) {
                 pending.complete(id, detached(body));

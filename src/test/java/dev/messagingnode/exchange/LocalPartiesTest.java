@@ -86,10 +86,11 @@ class LocalPartiesTest {
             }
         }).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
-        assertThat(parties.request("party.other", "echo", answer)).as("not a party here: the event bus's").isFalse();
+        assertThat(parties.request("party.other", "echo", 10_000, answer)).as("not a party here: the event bus's")
+            .isFalse();
         for (String body : List.of("echo", "refuse", "later", "throw")) {
             int before = answers.size();
-            assertThat(parties.request("party.r1", body, answer)).isTrue();
+            assertThat(parties.request("party.r1", body, 10_000, answer)).isTrue();
             org.awaitility.Awaitility.await().until(() -> answers.size() > before);
         }
         Thread.sleep(100); // room for a second answer, which must not come
@@ -101,7 +102,7 @@ class LocalPartiesTest {
         // event bus answers it (an exchange then gives the work to another party).
         vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         answers.clear();
-        assertThat(parties.request("party.r1", "echo", answer)).isTrue();
+        assertThat(parties.request("party.r1", "echo", 10_000, answer)).isTrue();
         org.awaitility.Awaitility.await().until(() -> !answers.isEmpty());
         assertThat(answers).containsExactly("fail NO_HANDLERS -1 No handlers for address party.r1");
     }
@@ -131,7 +132,7 @@ class LocalPartiesTest {
         exchangeContext[0].runOnContext(v -> {
             // Looked up, then the exchange stops on its own context before the request's turn comes, and a
             // stand-in takes the address.
-            assertThat(parties.request("exchange.d", "work", answer)).isTrue();
+            assertThat(parties.request("exchange.d", "work", 10_000, answer)).isTrue();
             parties.remove("exchange.d", exchangeConsumer[0]);
             exchangeConsumer[0].unregister();
             vertx.eventBus().consumer("exchange.d", m -> m.reply("stand-in: retry"));
@@ -141,6 +142,29 @@ class LocalPartiesTest {
         org.awaitility.Awaitility.await().until(() -> !answers.isEmpty());
         Thread.sleep(50);
         assertThat(answers).containsExactly("reply stand-in: retry on true");
+    }
+
+    /**
+     * A request whose party stopped before its turn waits on the event bus no longer than its caller does: a
+     * stand-in that never answers fails it TIMEOUT at the caller's timeout, not at the event bus's default 30 s.
+     */
+    @Test
+    void aRequestLeftToTheEventBusKeepsTheCallersTimeout() throws Exception {
+        LocalParties parties = LocalParties.of(vertx);
+        List<Object> answers = new CopyOnWriteArrayList<>();
+        LocalParties.Answer answer = recording(answers);
+        Context context = vertx.getOrCreateContext();
+        MessageConsumer<Object> gone = vertx.eventBus().consumer("exchange.t", m -> { });
+        parties.add("exchange.t", context, gone, m -> m.reply("exchange"));
+        gone.unregister().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        vertx.eventBus().consumer("exchange.t", m -> { }); // a stand-in that keeps every request
+        long start = System.nanoTime();
+        assertThat(parties.request("exchange.t", "work", 300, answer)).isTrue();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !answers.isEmpty());
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(answers).hasSize(1);
+        assertThat((String) answers.get(0)).startsWith("fail TIMEOUT");
+        assertThat(tookMs).as("failed at the caller's 300 ms, not the event bus's 30 s").isBetween(250L, 5_000L);
     }
 
     /** An answer that records each reply (and whether it came on an event loop) and each failure. */
