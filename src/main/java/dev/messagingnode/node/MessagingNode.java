@@ -17,6 +17,7 @@ import dev.messagingnode.exchange.ExchangeContext;
 import dev.messagingnode.exchange.ExchangeDefinition;
 import dev.messagingnode.exchange.ExchangeRegistry;
 import dev.messagingnode.exchange.Failure;
+import dev.messagingnode.exchange.HeldBytes;
 import dev.messagingnode.exchange.MessagingException;
 import dev.messagingnode.exchange.Patterns;
 import dev.messagingnode.exchange.Transport;
@@ -83,6 +84,12 @@ public class MessagingNode {
         this.configured = List.copyOf(ConfiguredExchanges.read(config, System.getenv()));
         this.registry = new ExchangeRegistry(vertx, patterns, new ExchangeContext(meters, durableGroup))
             .maxExchanges(config.getOptionalValue("messaging.max-exchanges", Integer.class).orElse(1000));
+        // The node-wide bound on message bytes its exchanges hold (default: a sixteenth of the heap, see HeldBytes).
+        HeldBytes held = HeldBytes.of(vertx);
+        config.getOptionalValue("messaging.max-held-bytes", Long.class).ifPresent(held::max);
+        io.micrometer.core.instrument.Gauge.builder("messaging.held.bytes", held, HeldBytes::held)
+            .description("Bytes of messages this node's exchanges hold (tasks, sink buffers), against"
+                + " messaging.max-held-bytes").baseUnit("bytes").register(meters);
         this.directory = new DirectoryService(vertx, cluster, registry, patterns::isSingleOwner).install();
         this.durableExchanges = group == null ? null
             : new DurableExchanges(vertx, group, registry, name -> directory.directory().get(name).isPresent());

@@ -7,6 +7,7 @@ import dev.messagingnode.exchange.ExchangeContext;
 import dev.messagingnode.exchange.ExchangeDefinition;
 import dev.messagingnode.exchange.ExchangeVerticle;
 import dev.messagingnode.exchange.Failure;
+import dev.messagingnode.exchange.HeldBytes;
 import dev.messagingnode.exchange.MessagingException;
 import dev.messagingnode.exchange.Party;
 import dev.messagingnode.exchange.RegisterFrame;
@@ -45,6 +46,8 @@ final class SinkExchange extends ExchangeVerticle {
     /** The replica set's log for a durable sink; null for a transient one. */
     private final ReplicatedLog log;
     private final ArrayDeque<Held> buffer = new ArrayDeque<>();
+    /** This sink's part of the node's held message bytes: what is in its buffer or out with its consumer. */
+    private HeldBytes.Share heldBytes;
     private final Map<Long, List<Held>> unacked = new LinkedHashMap<>();
     private final Counter received;
     private final Counter delivered;
@@ -89,6 +92,7 @@ final class SinkExchange extends ExchangeVerticle {
     @Override
     public void start(Promise<Void> started) {
         SinkFrames.install(vertx);
+        heldBytes = HeldBytes.of(vertx).share();
         meters.gauge("messaging.buffered", buffer::size);
         meters.gauge("messaging.consumers", parties::size);
         restoreFromLog();
@@ -116,6 +120,9 @@ final class SinkExchange extends ExchangeVerticle {
         } else if (body instanceof SinkFrames.Ack a) {
             if (active != null && active.id().equals(a.partyId())) {
                 List<Held> batch = unacked.remove(a.seq());
+                if (batch != null) {
+                    batch.forEach(h -> heldBytes.release(h.bytes()));
+                }
                 if (batch != null && log != null) {
                     List<Long> seqs = new ArrayList<>(batch.size());
                     batch.forEach(h -> seqs.add(h.seq()));
@@ -140,14 +147,14 @@ final class SinkExchange extends ExchangeVerticle {
             acceptDurably(own, message);
             return;
         }
-        if (buffer.size() >= options.bufferSize()) {
-            droppedCount++;
-            dropped.increment();
-            if (options.overflow() == SinkOptions.Overflow.DROP_NEWEST) {
-                message.reply(null);
+        if (buffer.size() >= options.bufferSize() && !dropForRoom(message)) {
+            return;
+        }
+        // The node's bound on held bytes is a full buffer too: the overflow policy makes room, or drops this one.
+        while (!heldBytes.tryHold(own.message().length())) {
+            if (!dropForRoom(message)) {
                 return;
             }
-            buffer.poll();
         }
         if (buffer.isEmpty()) {
             oldestBufferedAt = System.nanoTime();
@@ -155,6 +162,22 @@ final class SinkExchange extends ExchangeVerticle {
         buffer.add(new Held(0, own));
         message.reply(null);
         deliver();
+    }
+
+    /**
+     * Applies the overflow policy to a full buffer, counting one message dropped: drop-oldest drops the buffer's
+     * oldest and returns true (room was made); drop-newest, or a buffer with nothing left to drop, drops the one
+     * being sent (its producer is answered, as for any send to a sink) and returns false.
+     */
+    private boolean dropForRoom(Message<Object> message) {
+        droppedCount++;
+        dropped.increment();
+        if (options.overflow() == SinkOptions.Overflow.DROP_OLDEST && !buffer.isEmpty()) {
+            heldBytes.release(buffer.poll().bytes());
+            return true;
+        }
+        message.reply(null);
+        return false;
     }
 
     /** The producer is answered once the message is committed; the ledger applied the overflow policy. */
@@ -165,7 +188,19 @@ final class SinkExchange extends ExchangeVerticle {
             MessagingException.failReply(message, Failure.OVER_CAPACITY, full);
             return;
         }
+        long size = envelope.message().length();
+        if (!heldBytes.tryHold(size)) {
+            // The log decides what a durable sink drops, the same on every replica; this node's memory is its own
+            // matter, so the send is refused, as on a full disk.
+            String detail = heldBytes.refusal(size);
+            meters.refused("messaging.refused", Failure.OVER_CAPACITY, detail);
+            MessagingException.failReply(message, Failure.OVER_CAPACITY, detail);
+            return;
+        }
         log.append(name(), SinkLedger.sent(envelope)).onComplete(ar -> {
+            if (ar.failed() || isStopping()) {
+                heldBytes.release(size); // not taken in here: refused, or owed by the next leader
+            }
             if (ar.failed()) {
                 MessagingException.from(ar.cause(), Failure.EXCHANGE_DOWN, "log gone").failReply(message);
                 return;
@@ -178,6 +213,7 @@ final class SinkExchange extends ExchangeVerticle {
             try {
                 sent = SinkLedger.Sent.of(ar.result());
             } catch (java.io.IOException e) {
+                heldBytes.release(size);
                 message.reply(null); // committed all the same
                 throw new IllegalStateException(e);
             }
@@ -191,9 +227,17 @@ final class SinkExchange extends ExchangeVerticle {
             if (sent.droppedSeq() != 0) {
                 // The oldest owed message left the log; if it is still waiting here it goes too (one in a batch
                 // already delivered stays with its consumer, whose ack then changes nothing).
-                buffer.removeIf(h -> h.seq() == sent.droppedSeq());
+                buffer.removeIf(h -> {
+                    boolean gone = h.seq() == sent.droppedSeq();
+                    if (gone) {
+                        heldBytes.release(h.bytes());
+                    }
+                    return gone;
+                });
             }
-            if (sent.seq() != 0) {
+            if (sent.seq() == 0) {
+                heldBytes.release(size); // the log dropped it (drop-newest on a full buffer)
+            } else {
                 if (buffer.isEmpty()) {
                     oldestBufferedAt = System.nanoTime();
                 }
@@ -211,7 +255,10 @@ final class SinkExchange extends ExchangeVerticle {
         SinkLedger.Owing owing = log.read(name(), s -> s instanceof SinkLedger l ? l.owing()
             : new SinkLedger.Owing(List.of(), 0));
         droppedCount = owing.dropped();
-        owing.messages().forEach(o -> buffer.add(new Held(o.seq(), o.envelope())));
+        owing.messages().forEach(o -> {
+            buffer.add(new Held(o.seq(), o.envelope()));
+            heldBytes.hold(o.envelope().message().length()); // owed already: counted whatever the bound
+        });
         oldestBufferedAt = System.nanoTime();
         if (!owing.messages().isEmpty()) {
             LOG.infof("exchange %s: leading with %d message(s) from the log", name(), owing.messages().size());
@@ -220,6 +267,10 @@ final class SinkExchange extends ExchangeVerticle {
 
     /** A message waiting or delivered; {@code seq} is its number in the log (0 for a transient sink). */
     private record Held(long seq, Envelope envelope) {
+        /** What it counts against the node's {@code messaging.max-held-bytes}. */
+        long bytes() {
+            return envelope.message().length();
+        }
     }
 
     /** Sends batches while the active consumer has credit and a batch is due. */
@@ -299,5 +350,6 @@ final class SinkExchange extends ExchangeVerticle {
         }
         buffer.clear();
         unacked.clear();
+        heldBytes.close();
     }
 }

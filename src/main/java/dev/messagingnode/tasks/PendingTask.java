@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 final class PendingTask {
 
     final long id;
+    /** Null only in a {@link #finishedRecord}. */
     final Envelope envelope;
     final int priority;
     final JsonArray history = new JsonArray();
@@ -46,6 +47,26 @@ final class PendingTask {
         c.lastWorker = lastWorker;
         c.notBeforeMillis = notBeforeMillis;
         return c;
+    }
+
+    /** The bytes this task counts against the node's {@code messaging.max-held-bytes}: its message. */
+    long bytes() {
+        return envelope.message().length();
+    }
+
+    /**
+     * What a finished task leaves behind, for a late settle to be told what became of it: its story without its
+     * message. An exchange remembers thousands of finished tasks, and with their messages (up to max-message-bytes
+     * each) that memory would outgrow any heap.
+     */
+    PendingTask finishedRecord() {
+        PendingTask r = new PendingTask(id, null, priority);
+        r.history.addAll(history);
+        r.deliveries = deliveries;
+        r.holder = holder;
+        r.lastWorker = lastWorker;
+        r.finalOutcome = finalOutcome;
+        return r;
     }
 
     /** Ends the current delivery with an outcome: acked, nacked, timed-out, worker-gone. */

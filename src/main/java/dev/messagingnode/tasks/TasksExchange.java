@@ -6,6 +6,7 @@ import dev.messagingnode.exchange.ExchangeContext;
 import dev.messagingnode.exchange.ExchangeDefinition;
 import dev.messagingnode.exchange.ExchangeVerticle;
 import dev.messagingnode.exchange.Failure;
+import dev.messagingnode.exchange.HeldBytes;
 import dev.messagingnode.exchange.MessagingException;
 import dev.messagingnode.exchange.Party;
 import dev.messagingnode.exchange.RegisterFrame;
@@ -52,14 +53,17 @@ final class TasksExchange extends ExchangeVerticle {
     private final ReplicatedLog log;
     /** Enqueues appended to the log and not yet committed: they count against max-queued. */
     private int appending;
+    /** This exchange's part of the node's held message bytes: its tasks and its enqueues being appended. */
+    private HeldBytes.Share heldBytes;
     private final TaskQueue queue = new TaskQueue();
     private final PriorityQueue<PendingTask> delayed =
         new PriorityQueue<>((a, b) -> Long.compare(a.notBeforeNanos, b.notBeforeNanos));
     private final Map<Long, PendingTask> tasks = new HashMap<>();
     private final Map<String, Worker> workers = new HashMap<>();
     /**
-     * The last tasks that were acked or dead-lettered, so that a late ack can be told exactly what happened.
-     * Bounded: the oldest are forgotten past {@link #FINISHED_MEMORY}.
+     * The last tasks that were acked or dead-lettered, so that a late ack can be told exactly what happened; their
+     * records, without messages ({@link PendingTask#finishedRecord}). Bounded: the oldest are forgotten past
+     * {@link #FINISHED_MEMORY}.
      */
     private final Map<Long, PendingTask> finished = new java.util.LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -134,6 +138,7 @@ final class TasksExchange extends ExchangeVerticle {
     @Override
     public void start(Promise<Void> started) {
         TaskFrames.install(vertx);
+        heldBytes = HeldBytes.of(vertx).share();
         restoreFromLog();
         metrics.gauges(queue, () -> tasks.size() - queue.size() - delayed.size(), delayed::size, workers::size);
         long sweepMs = Math.max(10, Math.min(1000, options.ackTimeout().toMillis() / 10));
@@ -145,6 +150,7 @@ final class TasksExchange extends ExchangeVerticle {
     public void stop(Promise<Void> stopped) {
         vertx.cancelTimer(sweepTimer);
         vertx.cancelTimer(delayTimer);
+        heldBytes.close();
         super.stop(stopped);
     }
 
@@ -198,6 +204,9 @@ final class TasksExchange extends ExchangeVerticle {
             detail = "exchange '" + name() + "' already holds max-queued=" + options.maxQueued() + " waiting tasks";
         } else if (log != null && (detail = log.full()) != null) {
             refusal = Failure.OVER_CAPACITY;
+        } else if (!heldBytes.tryHold(envelope.message().length())) { // the last check: a refusal above holds nothing
+            refusal = Failure.OVER_CAPACITY;
+            detail = heldBytes.refusal(envelope.message().length());
         }
         if (refusal != null) {
             metrics.refused(refusal, detail);
@@ -213,10 +222,12 @@ final class TasksExchange extends ExchangeVerticle {
         log.append(name(), TaskLedger.enqueue(own, priority)).onComplete(ar -> {
             appending--;
             if (ar.failed()) {
+                heldBytes.release(own.message().length());
                 MessagingException e = MessagingException.from(ar.cause(), Failure.EXCHANGE_DOWN, "log gone");
                 metrics.refused(e.failure(), e.detail());
                 e.failReply(message);
             } else if (isStopping()) {
+                heldBytes.release(own.message().length());
                 message.reply(TaskLedger.idOf(ar.result())); // committed: the next leader owes it
             } else {
                 accept(new PendingTask(TaskLedger.idOf(ar.result()), own, priority), message);
@@ -241,6 +252,7 @@ final class TasksExchange extends ExchangeVerticle {
         long now = System.currentTimeMillis();
         for (PendingTask task : owed) {
             tasks.put(task.id, task);
+            heldBytes.hold(task.bytes()); // owed already: counted whatever the bound
             if (task.notBeforeMillis > now) {
                 task.notBeforeNanos = System.nanoTime() + (task.notBeforeMillis - now) * 1_000_000L;
                 delayed.add(task);
@@ -331,6 +343,7 @@ final class TasksExchange extends ExchangeVerticle {
         }
         Worker worker = workers.get(s.workerId());
         Future<Void> settled = Future.succeededFuture();
+        PendingTask finishedRecord = null;
         switch (s.outcome()) {
             case IN_PROGRESS -> {
                 task.deadlineNanos = System.nanoTime() + options.ackTimeout().toNanos();
@@ -339,7 +352,7 @@ final class TasksExchange extends ExchangeVerticle {
             }
             case ACK -> {
                 task.ended("acked");
-                finish(task, "acked");
+                finishedRecord = finish(task, "acked");
                 metrics.acked.increment();
                 if (log != null) {
                     // The worker hears "done" only once no leader can deliver the task again.
@@ -354,12 +367,13 @@ final class TasksExchange extends ExchangeVerticle {
         if (worker != null) {
             worker.held.remove(task.id);
         }
+        PendingTask record = finishedRecord;
         settled.onComplete(ar -> {
             if (ar.succeeded()) {
                 message.reply(null);
             } else {
                 MessagingException.from(ar.cause(), Failure.EXCHANGE_DOWN, "log gone").failReply(message);
-                ackNotCommitted(task);
+                ackNotCommitted(task, record);
             }
         });
         if (s.outcome() == TaskFrames.Outcome.NACK) {
@@ -373,8 +387,8 @@ final class TasksExchange extends ExchangeVerticle {
      * the log still owes the task, so the exchange takes it back and delivers it again (at-least-once) rather than
      * holding it nowhere until the next leader. A leader that lost its majority is stopping, and its successor owes it.
      */
-    private void ackNotCommitted(PendingTask task) {
-        if (isStopping() || finished.get(task.id) != task) {
+    private void ackNotCommitted(PendingTask task, PendingTask record) {
+        if (isStopping() || finished.get(task.id) != record) {
             return;
         }
         finished.remove(task.id);
@@ -383,14 +397,19 @@ final class TasksExchange extends ExchangeVerticle {
             task.history.getJsonObject(task.history.size() - 1).put("outcome", "ack-not-committed");
         }
         tasks.put(task.id, task);
+        heldBytes.hold(task.bytes()); // still owed: counted whatever the bound
         giveBack(task, "ack-not-committed", 0);
         dispatch();
     }
 
-    private void finish(PendingTask task, String outcome) {
+    /** The task is done here: its message is no longer held, and its record is remembered (and returned). */
+    private PendingTask finish(PendingTask task, String outcome) {
         tasks.remove(task.id);
+        heldBytes.release(task.bytes());
         task.finalOutcome = outcome;
-        finished.put(task.id, task);
+        PendingTask record = task.finishedRecord();
+        finished.put(task.id, record);
+        return record;
     }
 
     private String notHeld(PendingTask task, TaskFrames.Settle s) {
@@ -518,6 +537,7 @@ final class TasksExchange extends ExchangeVerticle {
         queue.clear();
         delayed.clear();
         tasks.clear();
+        heldBytes.close();
         workers.clear();
     }
 }
