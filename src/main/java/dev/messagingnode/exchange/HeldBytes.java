@@ -6,14 +6,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The bytes of messages this node's exchanges hold for later — tasks waiting for a worker or out with one, messages
- * in a sink's buffer or out with its consumer — against one bound for the whole node, {@code
- * messaging.max-held-bytes} (default a sixteenth of the heap). Each exchange's own bounds count messages ({@code
- * max-queued}, {@code buffer-size}), and a node runs up to {@code messaging.max-exchanges} of them, so those alone
- * let a client fill the heap with large messages: 166 tasks of 1 MB in one default tasks exchange ended a node of
- * {@code -Xmx512m} in OutOfMemoryError. With this bound the node refuses the message instead (a tasks exchange and a
- * durable sink: OVER_CAPACITY; a transient sink applies its overflow policy), as RabbitMQ's memory alarm blocks
- * publishers and JetStream's {@code max_memory_store} refuses, and takes more once workers and consumers have taken
- * some.
+ * in a sink's buffer or out with its consumer, requests waiting for their service's answer — against one bound for
+ * the whole node, {@code messaging.max-held-bytes} (default a sixteenth of the heap). Each exchange's own bounds
+ * count messages ({@code max-queued}, {@code buffer-size}, {@code max-in-flight}), and a node runs up to {@code
+ * messaging.max-exchanges} of them, so those alone let a client fill the heap with large messages: 166 tasks of 1 MB
+ * in one default tasks exchange ended a node of {@code -Xmx512m} in OutOfMemoryError. With this bound the node
+ * refuses the message instead (a task, a request, a durable sink's send: OVER_CAPACITY; a transient sink applies its
+ * overflow policy), as RabbitMQ's memory alarm blocks publishers and JetStream's {@code max_memory_store} refuses,
+ * and takes more once workers, services and consumers have taken some.
  *
  * <p>A sixteenth, because what is counted is each body once, and a durable exchange's body is in memory about twice
  * (a packaged node holding 67 tasks of 1 MB had 141 MB of live byte arrays) and more for a while when the log takes

@@ -4,6 +4,7 @@ import dev.messagingnode.exchange.ExchangeContext;
 import dev.messagingnode.exchange.ExchangeDefinition;
 import dev.messagingnode.exchange.ExchangeVerticle;
 import dev.messagingnode.exchange.Failure;
+import dev.messagingnode.exchange.HeldBytes;
 import dev.messagingnode.exchange.MessagingException;
 import dev.messagingnode.exchange.Party;
 import dev.messagingnode.exchange.RegisterFrame;
@@ -43,6 +44,8 @@ final class RequestResponseExchange extends ExchangeVerticle {
     private final ArrayDeque<InFlight> unacknowledged = new ArrayDeque<>();
     private long foldTimer = -1;
     private long nextSeq;
+    /** This exchange's part of the node's held message bytes: the requests in flight. */
+    private HeldBytes.Share heldBytes;
 
     /** One accepted request waiting for its service's first answer. */
     private static final class InFlight {
@@ -50,12 +53,15 @@ final class RequestResponseExchange extends ExchangeVerticle {
         final RequestFrame frame;
         final long deadlineNanos;
         final long startNanos;
+        /** What it counts against the node's messaging.max-held-bytes while in flight. */
+        final int bytes;
         /** The request's message while its acceptance is still to be answered; null once it has been. */
         Message<Object> acceptance;
 
         InFlight(long seq, RequestFrame frame, long deadlineNanos, long startNanos, Message<Object> acceptance) {
             this.seq = seq;
             this.frame = frame;
+            this.bytes = frame.envelope().message().length();
             this.deadlineNanos = deadlineNanos;
             this.startNanos = startNanos;
             this.acceptance = acceptance;
@@ -68,7 +74,6 @@ final class RequestResponseExchange extends ExchangeVerticle {
         this.metrics = new RpcMetrics(meters);
     }
 
-    /** Requests accepted and not yet answered. */
     /** Requests accepted and waiting for their service's first answer. */
     @Override
     protected void describeState(io.vertx.core.json.JsonObject into) {
@@ -83,6 +88,7 @@ final class RequestResponseExchange extends ExchangeVerticle {
     @Override
     public void start(Promise<Void> started) {
         RpcFrames.install(vertx);
+        heldBytes = HeldBytes.of(vertx).share();
         metrics.gauge("messaging.requests.in-flight", inFlight::size);
         metrics.gauge("messaging.services", parties::size);
         super.start(started);
@@ -114,6 +120,9 @@ final class RequestResponseExchange extends ExchangeVerticle {
         } else if (parties.isEmpty()) {
             refusal = Failure.NO_SERVICE;
             detail = "no service is registered on exchange '" + name() + "'";
+        } else if (!heldBytes.tryHold(size)) { // the last check: a refusal above holds nothing
+            refusal = Failure.OVER_CAPACITY;
+            detail = heldBytes.refusal(size);
         }
         if (refusal != null) {
             metrics.refused(refusal, detail);
@@ -222,6 +231,7 @@ final class RequestResponseExchange extends ExchangeVerticle {
     /** The service answered the client itself: the request is done (its acceptance went with the work item). */
     private void settledDirectly(InFlight request) {
         inFlight.remove(request.seq);
+        heldBytes.release(request.bytes);
         metrics.answered(request.startNanos);
     }
 
@@ -233,6 +243,7 @@ final class RequestResponseExchange extends ExchangeVerticle {
 
     private void finish(InFlight request, ReplyFrame reply) {
         inFlight.remove(request.seq);
+        heldBytes.release(request.bytes);
         if (reply.kind() == ReplyFrame.Kind.FAILURE) {
             metrics.failed(reply.failure());
         } else {
@@ -248,6 +259,7 @@ final class RequestResponseExchange extends ExchangeVerticle {
             answer(request, ReplyFrame.failure(request.frame.requestId(), Failure.EXCHANGE_DOWN, reason));
         }
         inFlight.clear();
+        heldBytes.close();
         unacknowledged.clear();
         if (foldTimer >= 0) {
             vertx.cancelTimer(foldTimer);

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The node's bound on the message bytes its exchanges hold (messaging.max-held-bytes), whatever each exchange's own
- * bound in messages: a task past it is refused OVER_CAPACITY and accepted again once a worker took some; a transient
- * sink applies its overflow policy; a durable sink refuses; an exchange deleted gives back what it held.
+ * bound in messages: a task past it is refused OVER_CAPACITY and accepted again once a worker took some, and so is a
+ * request while its service holds the others; a transient sink applies its overflow policy; a durable sink refuses;
+ * an exchange deleted gives back what it held.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class HeldBytesTest {
@@ -77,6 +78,34 @@ class HeldBytesTest {
                 await(node.client.deleteExchange("jobs"));
                 Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> held.held() == 0);
             }
+        }
+    }
+
+    @Test
+    void aRequestPastTheNodesBoundIsRefusedWhileItsServiceHoldsTheOthers() {
+        try (LocalNode node = new LocalNode()) {
+            HeldBytes held = HeldBytes.of(node.vertx).max(2 * KB4 + 100);
+            node.create("rpc", "request-response");
+            List<dev.messagingnode.rpc.ServiceRequest> holding = new CopyOnWriteArrayList<>();
+            await(node.client.register("rpc", holding::add).attached());
+            var first = node.client.call("rpc", body(1));
+            var second = node.client.call("rpc", body(2));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> holding.size() == 2);
+            assertThatThrownBy(() -> await(node.client.call("rpc", body(3))))
+                .isInstanceOfSatisfying(MessagingException.class, e -> {
+                    assertThat(e.failure()).isEqualTo(Failure.OVER_CAPACITY);
+                    assertThat(e.getMessage()).contains("messaging.max-held-bytes");
+                });
+            holding.get(0).reply(Buffer.buffer("one"));
+            assertThat(await(first).message().toString()).isEqualTo("one");
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> held.held() == KB4);
+            var third = node.client.call("rpc", body(3));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> holding.size() == 3);
+            holding.get(1).reply(Buffer.buffer("two"));
+            holding.get(2).reply(Buffer.buffer("three"));
+            assertThat(await(second).message().toString()).isEqualTo("two");
+            assertThat(await(third).message().toString()).isEqualTo("three");
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> held.held() == 0);
         }
     }
 
