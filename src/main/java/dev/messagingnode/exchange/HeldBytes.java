@@ -23,6 +23,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class HeldBytes {
 
+    /**
+     * What a message counts besides its body: what the node keeps for it whatever its size (its task or envelope
+     * object, map entries, its history), roughly, so that many small messages are bounded too: 1,000 exchanges of
+     * 100,000 empty tasks each are within every exchange's own bounds.
+     */
+    public static final int PER_MESSAGE = 128;
+
     private final AtomicLong held = new AtomicLong();
     private volatile long max = Runtime.getRuntime().maxMemory() / 16;
 
@@ -93,32 +100,34 @@ public final class HeldBytes {
         }
 
         /**
-         * Counts {@code bytes} of a new message if they fit under the node's bound; false, counting nothing, when
-         * they do not. A closed share refuses nothing (its exchange is stopping, and answers that instead).
+         * Counts a new message of {@code bodyBytes} (and {@link #PER_MESSAGE}) if it fits under the node's bound;
+         * false, counting nothing, when it does not. A closed share refuses nothing (its exchange is stopping, and
+         * answers that instead).
          */
-        public boolean tryHold(long bytes) {
+        public boolean tryHold(long bodyBytes) {
             if (closed) {
                 return true;
             }
-            if (!HeldBytes.this.tryHold(bytes)) {
+            if (!HeldBytes.this.tryHold(bodyBytes + PER_MESSAGE)) {
                 return false;
             }
-            here += bytes;
+            here += bodyBytes + PER_MESSAGE;
             return true;
         }
 
-        /** Counts {@code bytes} the exchange already owes, whatever the bound (a new leader's messages). */
-        public void hold(long bytes) {
+        /** Counts a message the exchange already owes, whatever the bound (a new leader's messages). */
+        public void hold(long bodyBytes) {
             if (!closed) {
-                HeldBytes.this.hold(bytes);
-                here += bytes;
+                HeldBytes.this.hold(bodyBytes + PER_MESSAGE);
+                here += bodyBytes + PER_MESSAGE;
             }
         }
 
-        public void release(long bytes) {
+        /** Stops counting one message of {@code bodyBytes}. */
+        public void release(long bodyBytes) {
             if (!closed) {
-                HeldBytes.this.release(bytes);
-                here -= bytes;
+                HeldBytes.this.release(bodyBytes + PER_MESSAGE);
+                here -= bodyBytes + PER_MESSAGE;
             }
         }
 
@@ -131,9 +140,9 @@ public final class HeldBytes {
             }
         }
 
-        /** The detail of a refusal for {@code bytes} more. */
-        public String refusal(long bytes) {
-            return HeldBytes.this.refusal(bytes);
+        /** The detail of a refusal for a message of {@code bodyBytes}. */
+        public String refusal(long bodyBytes) {
+            return HeldBytes.this.refusal(bodyBytes + PER_MESSAGE);
         }
     }
 

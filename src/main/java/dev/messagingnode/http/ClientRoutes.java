@@ -64,7 +64,8 @@ public class ClientRoutes {
     @APIResponse(responseCode = "204", description = "the service ended the dialogue without a message")
     @APIResponse(responseCode = "404", description = "no such exchange")
     @APIResponse(responseCode = "413", description = "the message exceeds the exchange's max-message-bytes")
-    @APIResponse(responseCode = "429", description = "over capacity (max-in-flight)")
+    @APIResponse(responseCode = "429",
+        description = "over capacity (max-in-flight, or the node holds messaging.max-held-bytes)")
     @APIResponse(responseCode = "502", description = "the service failed the request")
     @APIResponse(responseCode = "503", description = "no service registered")
     @APIResponse(responseCode = "504", description = "timed out")
@@ -230,7 +231,8 @@ public class ClientRoutes {
     @APIResponse(responseCode = "202", description = "{\"id\": n}")
     @APIResponse(responseCode = "400", description = "bad priority, or not a tasks exchange")
     @APIResponse(responseCode = "404", description = "no such exchange")
-    @APIResponse(responseCode = "429", description = "the queue holds max-queued tasks")
+    @APIResponse(responseCode = "429",
+        description = "the queue holds max-queued tasks, or the node holds messaging.max-held-bytes")
     void enqueue(RoutingContext rc) {
         int priority = Bodies.intParam(rc, "priority", 0, 0, 9);
         client.enqueue(rc.pathParam("name"), Bodies.tag(rc), Bodies.buffer(rc), priority, Bodies.headers(rc))

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Timeout;
 class HeldBytesTest {
 
     private static final int KB4 = 4096;
+    /** What a message of 4 KiB counts. */
+    private static final int ONE = KB4 + HeldBytes.PER_MESSAGE;
 
     private static Buffer body(int i) {
         Buffer b = Buffer.buffer(new byte[KB4]);
@@ -33,37 +35,38 @@ class HeldBytesTest {
 
     @Test
     void theCountHoldsUpToItsBoundAndAShareGivesBackWhatItHeldWhenClosed() {
-        HeldBytes bytes = new HeldBytes().max(100);
+        int per = HeldBytes.PER_MESSAGE;
+        HeldBytes bytes = new HeldBytes().max(100 + 2 * per);
         HeldBytes.Share a = bytes.share();
         assertThat(a.tryHold(60)).isTrue();
-        assertThat(a.tryHold(41)).as("60 + 41 > 100").isFalse();
-        assertThat(bytes.held()).isEqualTo(60);
+        assertThat(a.tryHold(41)).as("60 + 41 > 100, with what each message counts besides").isFalse();
+        assertThat(bytes.held()).isEqualTo(60 + per);
         a.hold(50); // owed already: counted past the bound
-        assertThat(bytes.held()).isEqualTo(110);
-        assertThat(bytes.share().tryHold(1)).isFalse();
+        assertThat(bytes.held()).isEqualTo(110 + 2 * per);
+        assertThat(bytes.share().tryHold(0)).isFalse();
         a.release(50);
         a.close();
         assertThat(bytes.held()).isZero();
         assertThat(a.tryHold(1_000)).as("a closed share refuses nothing and counts nothing").isTrue();
         assertThat(bytes.held()).isZero();
-        assertThat(bytes.refusal(7)).contains("messaging.max-held-bytes=100");
+        assertThat(bytes.refusal(7)).contains("messaging.max-held-bytes=" + (100 + 2 * per));
     }
 
     @Test
     void aTaskPastTheNodesBoundIsRefusedAndTakenAgainOnceAWorkerAcked() {
         for (String durable : List.of("true", "false")) {
             try (LocalNode node = new LocalNode()) {
-                HeldBytes held = HeldBytes.of(node.vertx).max(2 * KB4 + 100);
+                HeldBytes held = HeldBytes.of(node.vertx).max(2 * ONE + 100);
                 node.create("jobs", "tasks", "durable", durable);
                 assertThat(await(node.client.enqueue("jobs", body(1), 0))).isEqualTo(1L);
                 assertThat(await(node.client.enqueue("jobs", body(2), 0))).isEqualTo(2L);
                 assertThatThrownBy(() -> await(node.client.enqueue("jobs", body(3), 0)))
                     .isInstanceOfSatisfying(MessagingException.class, e -> {
                         assertThat(e.failure()).isEqualTo(Failure.OVER_CAPACITY);
-                        assertThat(e.getMessage()).contains("this node holds 8192 bytes")
-                            .contains("messaging.max-held-bytes=" + (2 * KB4 + 100));
+                        assertThat(e.getMessage()).contains("this node holds " + 2 * ONE + " bytes")
+                            .contains("messaging.max-held-bytes=" + (2 * ONE + 100));
                     });
-                assertThat(held.held()).as("durable=" + durable).isEqualTo(2 * KB4);
+                assertThat(held.held()).as("durable=" + durable).isEqualTo(2 * ONE);
 
                 List<Integer> done = new CopyOnWriteArrayList<>();
                 await(node.client.work("jobs", 1, t -> t.ack().onSuccess(v -> done.add(t.message().getInt(0))))
@@ -84,7 +87,7 @@ class HeldBytesTest {
     @Test
     void aRequestPastTheNodesBoundIsRefusedWhileItsServiceHoldsTheOthers() {
         try (LocalNode node = new LocalNode()) {
-            HeldBytes held = HeldBytes.of(node.vertx).max(2 * KB4 + 100);
+            HeldBytes held = HeldBytes.of(node.vertx).max(2 * ONE + 100);
             node.create("rpc", "request-response");
             List<dev.messagingnode.rpc.ServiceRequest> holding = new CopyOnWriteArrayList<>();
             await(node.client.register("rpc", holding::add).attached());
@@ -98,7 +101,7 @@ class HeldBytesTest {
                 });
             holding.get(0).reply(Buffer.buffer("one"));
             assertThat(await(first).message().toString()).isEqualTo("one");
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> held.held() == KB4);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> held.held() == ONE);
             var third = node.client.call("rpc", body(3));
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> holding.size() == 3);
             holding.get(1).reply(Buffer.buffer("two"));
@@ -112,13 +115,13 @@ class HeldBytesTest {
     @Test
     void aTransientSinkDropsAsItsOverflowPolicySaysAndADurableOneRefuses() {
         try (LocalNode node = new LocalNode()) {
-            HeldBytes held = HeldBytes.of(node.vertx).max(3 * KB4);
+            HeldBytes held = HeldBytes.of(node.vertx).max(3 * ONE);
             node.create("oldest", "sink", "durable", "false");
             node.create("newest", "sink", "durable", "false", "overflow", "drop-newest");
             for (int i = 0; i < 5; i++) {
                 await(node.client.send("oldest", body(i))); // answered: a transient sink never refuses for room
             }
-            assertThat(held.held()).isEqualTo(3 * KB4);
+            assertThat(held.held()).isEqualTo(3 * ONE);
             await(node.client.send("newest", body(9)));
             List<Integer> got = new CopyOnWriteArrayList<>();
             node.client.consume("oldest", batch -> batch.forEach(d -> got.add(d.message().getInt(0))));
