@@ -88,8 +88,8 @@ public class MessagingNode {
         HeldBytes held = HeldBytes.of(vertx);
         config.getOptionalValue("messaging.max-held-bytes", Long.class).ifPresent(held::max);
         io.micrometer.core.instrument.Gauge.builder("messaging.held.bytes", held, HeldBytes::held)
-            .description("Bytes of messages this node's exchanges hold (tasks, sink buffers), against"
-                + " messaging.max-held-bytes").baseUnit("bytes").register(meters);
+            .description("Bytes of messages this node's exchanges hold (tasks, sink buffers, requests in flight),"
+                + " against messaging.max-held-bytes").baseUnit("bytes").register(meters);
         this.directory = new DirectoryService(vertx, cluster, registry, patterns::isSingleOwner).install();
         this.durableExchanges = group == null ? null
             : new DurableExchanges(vertx, group, registry, name -> directory.directory().get(name).isPresent());
