@@ -150,8 +150,7 @@ final class TasksExchange extends ExchangeVerticle {
     public void stop(Promise<Void> stopped) {
         vertx.cancelTimer(sweepTimer);
         vertx.cancelTimer(delayTimer);
-        heldBytes.close();
-        super.stop(stopped);
+        super.stop(stopped); // its onDown gives back what the exchange held
     }
 
     @Override
