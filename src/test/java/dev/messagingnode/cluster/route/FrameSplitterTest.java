@@ -47,6 +47,43 @@ class FrameSplitterTest {
         }
     }
 
+    /**
+     * Large frames read in 64 KiB pieces, each last piece holding the start of the next frame (as a route's reads
+     * of chunked responses come): gathered as views of the reads, so this costs next to no new memory (copied into
+     * arrays of their own, and grown when the next frame's start came along, it cost three times the frames' bytes).
+     */
+    @Test
+    void aFrameSplitAcrossReadsIsGatheredWithoutCopying() {
+        int frameBytes = 1 << 20;
+        int count = 16;
+        Buffer stream = Buffer.buffer(count * (frameBytes + 4));
+        for (int i = 0; i < count; i++) {
+            byte[] body = new byte[frameBytes];
+            java.util.Arrays.fill(body, (byte) i);
+            stream.appendBuffer(framed(Buffer.buffer(body)));
+        }
+        List<Buffer> reads = new ArrayList<>();
+        for (int pos = 0; pos < stream.length(); pos += 65_536) {
+            reads.add(stream.slice(pos, Math.min(stream.length(), pos + 65_536)).copy());
+        }
+        FrameSplitter s = splitter(2 << 20);
+        com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        reads.forEach(s::handle);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertThat(problems).isEmpty();
+        assertThat(frames).hasSize(count);
+        for (int i = 0; i < count; i++) {
+            Buffer f = frames.get(i);
+            assertThat(f.length()).isEqualTo(frameBytes);
+            assertThat(f.getByte(0)).isEqualTo((byte) i);
+            assertThat(f.getByte(frameBytes - 1)).isEqualTo((byte) i);
+        }
+        assertThat(allocated).as("bytes allocated to gather %d MiB", count).isLessThan(frameBytes);
+    }
+
     @Test
     void aLengthOverTheBoundOrZeroEndsTheReading() {
         FrameSplitter s = splitter(4096);
@@ -55,6 +92,13 @@ class FrameSplitterTest {
         assertThat(problems).containsExactly("a frame of 4097 bytes (at most 4096 here)");
         s.handle(framed(Buffer.buffer("after")));
         assertThat(frames).as("nothing after a broken length is read").hasSize(1);
+
+        FrameSplitter split = splitter(4096);
+        split.handle(Buffer.buffer().appendShort((short) 0));
+        split.handle(Buffer.buffer().appendShort((short) 4097).appendString("x"));
+        assertThat(problems).as("a length split across reads is checked too").hasSize(2)
+            .last().isEqualTo("a frame of 4097 bytes (at most 4096 here)");
+        problems.remove(1);
 
         FrameSplitter zero = splitter(4096);
         zero.handle(Buffer.buffer().appendInt(0));
