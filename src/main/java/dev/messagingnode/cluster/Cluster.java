@@ -66,6 +66,15 @@ public interface Cluster {
         return 0;
     }
 
+    /**
+     * True when so much sent to {@code node} waits for its acknowledgement that a bulk sender should hold back; then
+     * {@code whenClear} runs once, on some thread (it should only hand over to its own context), when that is no
+     * longer so or the node left. False, and nothing kept, when it is not (always, where nothing is held).
+     */
+    default boolean backlogged(String node, Runnable whenClear) {
+        return false;
+    }
+
     /** Joins (or forms) the cluster. */
     Future<Void> start();
 

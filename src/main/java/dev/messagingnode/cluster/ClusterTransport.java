@@ -165,6 +165,12 @@ public final class ClusterTransport implements Transport {
     }
 
     @Override
+    public boolean backlogged(String address, Runnable whenClear) {
+        String node = nodeOf(address);
+        return !node.equals(node()) && cluster.backlogged(node, whenClear);
+    }
+
+    @Override
     public String exchangeAddress(String exchange) {
         List<String> hosts = directory.get(exchange).map(DirectoryEntry::hosts).orElse(List.of());
         if (hosts.isEmpty() || hosts.contains(node())) {

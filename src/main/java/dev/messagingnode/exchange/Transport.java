@@ -43,6 +43,16 @@ public interface Transport {
     }
 
     /**
+     * True when the way to {@code address}'s node is backlogged: so much sent there waits for its acknowledgement
+     * that a bulk sender (a chunked response) should hold its next message; then {@code whenClear} runs once, on some
+     * thread (it should only hand over to its own context), when it is not, or the node left. False, and nothing
+     * kept, otherwise: always for an address on this node.
+     */
+    default boolean backlogged(String address, Runnable whenClear) {
+        return false;
+    }
+
+    /**
      * Calls the handler, on some context, with the name of every node that leaves the cluster; the returned action
      * stops it.
      */

@@ -26,6 +26,11 @@ import java.util.ArrayDeque;
  * OVER_CAPACITY (the writer ignored {@link #writeQueueFull()}). A chunk over {@code max-chunk-bytes} fails with
  * TOO_LARGE. When no credit comes back within {@code stream-idle-timeout}, or the requester cancels or goes away,
  * the stream fails: pending writes fail and the exception handler gets CANCELLED or TIMED_OUT.
+ *
+ * <p>To a requester on another node a chunk is also held back while the way there is backlogged
+ * ({@link Transport#backlogged}: 16 MiB sent there and not acknowledged yet), and sent when it has cleared: credit
+ * says the requester took the chunks, not that this node has heard so, and a node that sent on at the pace of the
+ * credits reached the route's bound, where messages are dropped. It waits in the queue as for credit.
  */
 public final class ChunkedResponse implements WriteStream<Buffer> {
 
@@ -49,6 +54,8 @@ public final class ChunkedResponse implements WriteStream<Buffer> {
     private Handler<Throwable> exceptionHandler;
     private Handler<Void> drainHandler;
     private Runnable onFinished = () -> { };
+    /** Waiting for the way to the requester's node to clear (see the class comment). */
+    private boolean backlogged;
     private final io.vertx.core.Context context;
 
     /**
@@ -190,6 +197,9 @@ public final class ChunkedResponse implements WriteStream<Buffer> {
 
     private void pump() {
         while (failure == null && outstanding < window && !queue.isEmpty()) {
+            if (backlogged || (backlogged = transport.backlogged(inbox, this::cleared))) {
+                break;
+            }
             Pending p = queue.poll();
             outstanding++;
             transport.request(inbox, p.frame(), idleMs).onComplete(ar -> credited(p, ar));
@@ -208,6 +218,18 @@ public final class ChunkedResponse implements WriteStream<Buffer> {
                 }
             });
         }
+    }
+
+    /** The way to the requester's node has cleared (called on the thread that saw it). */
+    private void cleared() {
+        context.runOnContext(v -> {
+            backlogged = false;
+            boolean wasFull = writeQueueFull();
+            pump();
+            if (wasFull && !writeQueueFull() && drainHandler != null && failure == null && !ending) {
+                drainHandler.handle(null);
+            }
+        });
     }
 
     private void credited(Pending p, AsyncResult<?> ar) {

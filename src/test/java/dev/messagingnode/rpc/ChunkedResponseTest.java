@@ -73,6 +73,113 @@ class ChunkedResponseTest {
         }
     }
 
+    /**
+     * While the transport says the way to the requester's node is backlogged, chunks wait in the service's queue
+     * (writeQueueFull once it holds a window's worth) and nothing is sent; once it has cleared, every chunk follows,
+     * in order, and the stream ends.
+     */
+    @Test
+    void aBackloggedWayToTheRequesterHoldsTheChunksUntilItClears() {
+        exchange(RpcOptions.CHUNK_WINDOW, "4");
+        dev.messagingnode.exchange.Transport real = dev.messagingnode.exchange.Transport.of(node.vertx);
+        List<Runnable> waiting = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean backlog = new java.util.concurrent.atomic.AtomicBoolean(true);
+        dev.messagingnode.exchange.Transport.install(node.vertx, new DelegatingTransport(real) {
+            @Override
+            public boolean backlogged(String address, Runnable whenClear) {
+                if (backlog.get()) {
+                    waiting.add(whenClear);
+                    return true;
+                }
+                return false;
+            }
+        });
+        AtomicInteger writes = new AtomicInteger();
+        await(client.register("files", req -> {
+            ChunkedResponse out = req.stream();
+            serviceSide.set(out);
+            Runnable fill = new Runnable() {
+                @Override
+                public void run() {
+                    while (!out.writeQueueFull() && writes.get() < 20) {
+                        out.write(Buffer.buffer("c" + writes.getAndIncrement()));
+                    }
+                    if (writes.get() == 20) {
+                        out.end();
+                    } else {
+                        out.drainHandler(v -> run());
+                    }
+                }
+            };
+            fill.run();
+        }).attached());
+        Reply reply = await(client.call("files", Buffer.buffer()));
+        List<String> got = new CopyOnWriteArrayList<>();
+        reply.stream().handler(b -> got.add(b.toString()));
+        await().until(() -> !waiting.isEmpty());
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> got.isEmpty());
+        assertThat(writes).as("a window's worth queued, then writeQueueFull").hasValue(4);
+        assertThat(serviceSide.get().writeQueueFull()).isTrue();
+        assertThat(waiting).as("asked once, then waits").hasSize(1);
+
+        backlog.set(false);
+        waiting.forEach(Runnable::run);
+        await(reply.stream().completion());
+        assertThat(got).hasSize(20);
+        for (int i = 0; i < 20; i++) {
+            assertThat(got.get(i)).isEqualTo("c" + i);
+        }
+    }
+
+    /** A transport that passes everything to another: a test overrides what it changes. */
+    private static class DelegatingTransport implements dev.messagingnode.exchange.Transport {
+        private final dev.messagingnode.exchange.Transport to;
+
+        DelegatingTransport(dev.messagingnode.exchange.Transport to) {
+            this.to = to;
+        }
+
+        @Override
+        public String node() {
+            return to.node();
+        }
+
+        @Override
+        public String reachable(String localAddress) {
+            return to.reachable(localAddress);
+        }
+
+        @Override
+        public void send(String address, Object frame) {
+            to.send(address, frame);
+        }
+
+        @Override
+        public Future<Object> request(String address, Object frame, long timeoutMs) {
+            return to.request(address, frame, timeoutMs);
+        }
+
+        @Override
+        public String exchangeAddress(String exchange) {
+            return to.exchangeAddress(exchange);
+        }
+
+        @Override
+        public List<String> exchangeAddresses(String exchange) {
+            return to.exchangeAddresses(exchange);
+        }
+
+        @Override
+        public List<String> peers() {
+            return to.peers();
+        }
+
+        @Override
+        public Runnable onNodeLeft(io.vertx.core.Handler<String> handler) {
+            return to.onNodeLeft(handler);
+        }
+    }
+
     @Test
     void aPausedReaderStopsTheServiceAtTheCreditWindow() {
         exchange(RpcOptions.CHUNK_WINDOW, "3");

@@ -241,6 +241,12 @@ public final class JGroupsCluster implements Cluster {
     }
 
     @Override
+    public boolean backlogged(String node, Runnable whenClear) {
+        RoutePeer route = routes == null ? null : routePeers.get(node);
+        return route != null && routes.backlogged(route, whenClear);
+    }
+
+    @Override
     public long droppedAtBound() {
         return routes == null ? 0 : routes.dropped();
     }

@@ -37,6 +37,12 @@ import org.jboss.logging.Logger;
  * is dropped and counted (a WARN once per episode): the member has not acknowledged megabytes for a while, that is,
  * it is hung, cut off or far behind, and failure detection is about to decide. Requests among the dropped fail at
  * their deadline. The sender never waits: an event loop calls this.
+ *
+ * <p><b>Backlog.</b> Past {@link Routes#BACKLOG_BYTES} unacknowledged the route tells the senders that ask
+ * ({@link #backlogged}), chunked responses, to hold their next chunk until it is under half of that. A healthy member
+ * can be that far behind: the acknowledgements are read by the event loop that writes, and a loop busy with a run of
+ * 1 MiB writes (Netty looks at the clock every 64 tasks) read none for 40 ms while the member had taken 70 chunks and
+ * credited them, so the chunks went on, and the 64 MiB bound dropped some (seen in two-node chunked benches).
  */
 final class OutboundRoute {
 
@@ -71,6 +77,8 @@ final class OutboundRoute {
     private boolean closed;
     private int attempts;
     private long droppedInEpisode;
+    /** Who waits for this route to be under half of {@link Routes#BACKLOG_BYTES} again; guarded by this. */
+    private final java.util.List<Runnable> waitingForClear = new java.util.ArrayList<>();
 
     OutboundRoute(Routes routes, RoutePeer peer, Context context) {
         this.routes = routes;
@@ -151,6 +159,35 @@ final class OutboundRoute {
         return Buffer.buffer(Unpooled.wrappedBuffer(frame));
     }
 
+    /** See {@link Routes#backlogged}. */
+    synchronized boolean backlogged(Runnable whenClear) {
+        if (closed || heldBytes < Routes.BACKLOG_BYTES) {
+            return false;
+        }
+        waitingForClear.add(whenClear);
+        return true;
+    }
+
+    /** Those who waited for the backlog to clear, when it has (or the route closed); the caller holds the lock. */
+    private java.util.List<Runnable> cleared() {
+        if (waitingForClear.isEmpty() || (!closed && heldBytes >= Routes.BACKLOG_BYTES / 2)) {
+            return java.util.List.of();
+        }
+        java.util.List<Runnable> out = new java.util.ArrayList<>(waitingForClear);
+        waitingForClear.clear();
+        return out;
+    }
+
+    private void run(java.util.List<Runnable> waiters) {
+        for (Runnable r : waiters) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "a sender waiting for the route to %s failed", peer.name());
+            }
+        }
+    }
+
     /** Forgets the messages the member has: those numbered below {@code received}. */
     private synchronized void acknowledged(long received) {
         long sent = firstHeld + held.size();
@@ -208,7 +245,12 @@ final class OutboundRoute {
                 byte type = frame.getByte(0);
                 RouteFrames.Reader r = new RouteFrames.Reader(frame, 1);
                 if (type == RouteFrames.ACK && welcomed[0]) {
-                    acknowledged(r.int64());
+                    java.util.List<Runnable> waiters;
+                    synchronized (this) {
+                        acknowledged(r.int64());
+                        waiters = cleared();
+                    }
+                    run(waiters);
                 } else if (type == RouteFrames.WELCOME && !welcomed[0]) {
                     byte version = r.int8();
                     if (version != RouteFrames.VERSION) {
@@ -242,6 +284,7 @@ final class OutboundRoute {
 
     /** The member has {@code received} of this session's messages: the rest are written now, then every new one. */
     private void welcomed(NetSocket s, long received) {
+        java.util.List<Runnable> waiters;
         synchronized (this) {
             if (closed) {
                 s.close();
@@ -261,7 +304,9 @@ final class OutboundRoute {
             trying = null;
             connecting = false;
             attempts = 0;
+            waiters = cleared();
         }
+        run(waiters);
     }
 
     private void broken(NetSocket s) {
@@ -306,6 +351,7 @@ final class OutboundRoute {
     void close() {
         NetSocket s;
         NetSocket t;
+        java.util.List<Runnable> waiters;
         synchronized (this) {
             closed = true;
             held.clear();
@@ -314,7 +360,9 @@ final class OutboundRoute {
             socket = null;
             t = trying;
             trying = null;
+            waiters = cleared();
         }
+        run(waiters);
         if (s != null) {
             Routes.abort(s);
         }

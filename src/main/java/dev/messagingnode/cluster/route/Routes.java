@@ -56,6 +56,12 @@ public final class Routes {
 
     /** Per member: bytes sent and not yet acknowledged; past it, messages to that member are dropped and counted. */
     public static final long MAX_HELD_BYTES = 64L * 1024 * 1024;
+    /**
+     * Unacknowledged bytes past which a route is backlogged: bulk senders (chunked responses) wait until it is under
+     * half of it again (see {@link #backlogged}), so that only a member that stops acknowledging reaches
+     * {@link #MAX_HELD_BYTES}.
+     */
+    public static final long BACKLOG_BYTES = MAX_HELD_BYTES / 4;
     /** The longest frame: the longest transport message (a chunk of up to 16 MiB and its envelope). */
     public static final int MAX_FRAME_BYTES = 16 * 1024 * 1024 + 64 * 1024;
     static final int ACK_EVERY_BYTES = 256 * 1024;
@@ -352,6 +358,17 @@ public final class Routes {
         } else {
             socket.close();
         }
+    }
+
+    /**
+     * True when the route to {@code peer} holds {@link #BACKLOG_BYTES} or more unacknowledged; then
+     * {@code whenClear} runs once, on the thread that reads the member's acknowledgements (it should only hand over
+     * to its own context), when the route holds less than half of it, or is closed. False, and nothing kept, when it
+     * is not backlogged or there is no route to it yet.
+     */
+    public boolean backlogged(RoutePeer peer, Runnable whenClear) {
+        OutboundRoute r = outbound.get(peer.id());
+        return r != null && r.backlogged(whenClear);
     }
 
     /** Messages dropped at the bound since start (all members). */

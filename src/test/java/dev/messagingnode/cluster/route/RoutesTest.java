@@ -230,6 +230,71 @@ class RoutesTest {
     }
 
     /**
+     * A member that reads everything and acknowledges only when the test says: past BACKLOG_BYTES unacknowledged the
+     * route is backlogged and keeps who asked; they are called once, when acknowledgements bring it under half of
+     * that (not before), and again when the member leaves while they wait.
+     */
+    @Test
+    void aBackloggedRouteCallsItsWaitersOnceItHasClearedOrClosed() throws Exception {
+        try (ServerSocket slow = new ServerSocket()) {
+            slow.bind(new InetSocketAddress("127.0.0.1", 0));
+            java.util.concurrent.CompletableFuture<Socket> accepted = new java.util.concurrent.CompletableFuture<>();
+            Thread reader = new Thread(() -> {
+                try {
+                    Socket s = slow.accept();
+                    DataInputStream in = new DataInputStream(s.getInputStream());
+                    byte[] hello = new byte[in.readInt()];
+                    in.readFully(hello);
+                    write(s, RouteFrames.welcome(0));
+                    accepted.complete(s);
+                    byte[] frame = new byte[2 * 1024 * 1024];
+                    while (true) {
+                        in.readFully(frame, 0, in.readInt()); // reads all, acknowledges only when told
+                    }
+                } catch (Exception ignored) {
+                    // the test ended
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+            RoutePeer peer = new RoutePeer("b", idB, () -> "127.0.0.1", slow.getLocalPort());
+            java.util.concurrent.atomic.AtomicInteger called = new java.util.concurrent.atomic.AtomicInteger();
+            assertThat(a.backlogged(peer, called::incrementAndGet)).as("no route yet").isFalse();
+            Buffer mib = Buffer.buffer(new byte[1024 * 1024]);
+            int perBacklog = (int) (Routes.BACKLOG_BYTES / (1024 * 1024));
+            for (int i = 0; i < perBacklog - 1; i++) {
+                a.send(peer, "bus", mib);
+            }
+            assertThat(a.backlogged(peer, called::incrementAndGet)).as("under BACKLOG_BYTES").isFalse();
+            a.send(peer, "bus", mib);
+            a.send(peer, "bus", mib);
+            assertThat(a.backlogged(peer, called::incrementAndGet)).isTrue();
+            assertThat(a.backlogged(peer, called::incrementAndGet)).isTrue();
+            Socket s = accepted.get(10, TimeUnit.SECONDS);
+
+            write(s, RouteFrames.ack(6)); // 11 MiB left: over half of BACKLOG_BYTES
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> a.heldBytes(idB) < (perBacklog - 4) * (1024L * 1024));
+            Thread.sleep(100);
+            assertThat(called).as("still over half of BACKLOG_BYTES").hasValue(0);
+
+            write(s, RouteFrames.ack(perBacklog - 6)); // under half
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> called.get() == 2);
+            write(s, RouteFrames.ack(perBacklog + 1));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> a.heldBytes(idB) == 0);
+            assertThat(called).as("each waiter once").hasValue(2);
+            assertThat(a.backlogged(peer, called::incrementAndGet)).isFalse();
+
+            for (int i = 0; i < perBacklog; i++) {
+                a.send(peer, "bus", mib);
+            }
+            assertThat(a.backlogged(peer, called::incrementAndGet)).isTrue();
+            a.retain(Set.of(idA)); // b left the view
+            assertThat(called).as("a waiter is called when the member leaves").hasValue(3);
+        }
+    }
+
+    /**
      * The receiver forgets the sender (it left the receiver's view) while the sender keeps its route (the receiver
      * never left the sender's view), then takes it back: the route goes on where it was, and what b acknowledges
      * again frees what a holds (counted from the oldest message a still held, not from 0).
