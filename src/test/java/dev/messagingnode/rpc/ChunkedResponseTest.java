@@ -49,6 +49,32 @@ class ChunkedResponseTest {
         }).attached());
     }
 
+    /**
+     * A service that writes chunks "c0", "c1"… up to {@code total} as long as the stream's write queue has room and
+     * again from its drain handler (as {@code pipeTo} does); {@code writes} counts what it wrote, {@code credited}
+     * the writes the requester took.
+     */
+    private void greedyService(int total, AtomicInteger writes, AtomicInteger credited) {
+        await(client.register("files", req -> {
+            ChunkedResponse out = req.stream();
+            serviceSide.set(out);
+            Runnable fill = new Runnable() {
+                @Override
+                public void run() {
+                    while (!out.writeQueueFull() && writes.get() < total) {
+                        out.write(Buffer.buffer("c" + writes.getAndIncrement())).onSuccess(v -> credited.incrementAndGet());
+                    }
+                    if (writes.get() == total) {
+                        out.end();
+                    } else {
+                        out.drainHandler(v -> run());
+                    }
+                }
+            };
+            fill.run();
+        }).attached());
+    }
+
     private static void writeFrom(ChunkedResponse out, int i, int count) {
         if (i == count) {
             out.end();
@@ -95,24 +121,7 @@ class ChunkedResponseTest {
             }
         });
         AtomicInteger writes = new AtomicInteger();
-        await(client.register("files", req -> {
-            ChunkedResponse out = req.stream();
-            serviceSide.set(out);
-            Runnable fill = new Runnable() {
-                @Override
-                public void run() {
-                    while (!out.writeQueueFull() && writes.get() < 20) {
-                        out.write(Buffer.buffer("c" + writes.getAndIncrement()));
-                    }
-                    if (writes.get() == 20) {
-                        out.end();
-                    } else {
-                        out.drainHandler(v -> run());
-                    }
-                }
-            };
-            fill.run();
-        }).attached());
+        greedyService(20, writes, new AtomicInteger());
         Reply reply = await(client.call("files", Buffer.buffer()));
         List<String> got = new CopyOnWriteArrayList<>();
         reply.stream().handler(b -> got.add(b.toString()));
@@ -185,25 +194,7 @@ class ChunkedResponseTest {
         exchange(RpcOptions.CHUNK_WINDOW, "3");
         AtomicInteger credited = new AtomicInteger();
         AtomicInteger writes = new AtomicInteger();
-        await(client.register("files", req -> {
-            ChunkedResponse out = req.stream();
-            serviceSide.set(out);
-            // A greedy writer that respects writeQueueFull, as pipeTo does.
-            Runnable fill = new Runnable() {
-                @Override
-                public void run() {
-                    while (!out.writeQueueFull() && writes.get() < 20) {
-                        out.write(Buffer.buffer("c" + writes.getAndIncrement())).onSuccess(v -> credited.incrementAndGet());
-                    }
-                    if (writes.get() == 20) {
-                        out.end();
-                    } else {
-                        out.drainHandler(v -> run());
-                    }
-                }
-            };
-            fill.run();
-        }).attached());
+        greedyService(20, writes, credited);
         Reply reply = await(client.call("files", Buffer.buffer()));
         ChunkStream stream = reply.stream();
         stream.pause();
