@@ -75,6 +75,16 @@ public interface Cluster {
         return false;
     }
 
+    /** How often a route to another member moved to the event loop that sends most to it: 0 without routes. */
+    default long routeMoves() {
+        return 0;
+    }
+
+    /** How often a bulk sender was told to wait for a backlogged route ({@link #backlogged}): 0 without routes. */
+    default long routeBacklogWaits() {
+        return 0;
+    }
+
     /** Joins (or forms) the cluster. */
     Future<Void> start();
 

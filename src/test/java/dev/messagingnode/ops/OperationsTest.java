@@ -65,7 +65,8 @@ class OperationsTest {
         assertThat(scrape).containsPattern("messaging_tasks_queued\\{exchange=\"metrics-jobs\",pattern=\"tasks\","
             + "priority=\"3\"}");
         assertThat(scrape).contains("messaging_cluster_members 1.0", "messaging_bridge_connections ",
-            "messaging_http_sse_dropped_total ", "messaging_cluster_route_dropped_total 0.0");
+            "messaging_http_sse_dropped_total ", "messaging_cluster_route_dropped_total 0.0",
+            "messaging_cluster_route_moves_total 0.0", "messaging_cluster_route_backlog_waits_total 0.0");
         assertThat(node("messaging_remote_parties")).isGreaterThanOrEqualTo(1);
         assertThat(node("messaging_directory_exchanges")).isGreaterThanOrEqualTo(2);
         given().delete("/parties/" + worker).then().statusCode(204);

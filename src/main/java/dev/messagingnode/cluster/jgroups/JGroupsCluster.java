@@ -247,6 +247,16 @@ public final class JGroupsCluster implements Cluster {
     }
 
     @Override
+    public long routeMoves() {
+        return routes == null ? 0 : routes.moves();
+    }
+
+    @Override
+    public long routeBacklogWaits() {
+        return routes == null ? 0 : routes.backlogWaits();
+    }
+
+    @Override
     public long droppedAtBound() {
         return routes == null ? 0 : routes.dropped();
     }

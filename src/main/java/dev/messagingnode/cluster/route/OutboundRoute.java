@@ -151,6 +151,7 @@ final class OutboundRoute {
         }
         context = routes.contextOn(to);
         moves++;
+        routes.moved();
         LOG.debugf("route to %s moves to the event loop that sends most to it", peer.name());
         return true;
     }
@@ -165,6 +166,7 @@ final class OutboundRoute {
             return false;
         }
         waitingForClear.add(whenClear);
+        routes.backlogWaited();
         return true;
     }
 

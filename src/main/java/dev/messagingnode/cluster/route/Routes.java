@@ -112,6 +112,8 @@ public final class Routes {
     private final Map<UUID, Session> inbound = new ConcurrentHashMap<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong moves = new AtomicLong();
+    private final AtomicLong backlogWaits = new AtomicLong();
     /** Connections turned away since the last WARN about them, and when that WARN was (nanoTime; 0 for never). */
     private final AtomicLong turnedAway = new AtomicLong();
     private final AtomicLong lastTurnedAwayWarn = new AtomicLong();
@@ -374,6 +376,24 @@ public final class Routes {
     /** Messages dropped at the bound since start (all members). */
     public long dropped() {
         return dropped.get();
+    }
+
+    /** How often a route moved to the event loop that sends most to it, since start (all members). */
+    public long moves() {
+        return moves.get();
+    }
+
+    /** How often a sender was told to wait for a backlogged route ({@link #backlogged}), since start. */
+    public long backlogWaits() {
+        return backlogWaits.get();
+    }
+
+    void moved() {
+        moves.incrementAndGet();
+    }
+
+    void backlogWaited() {
+        backlogWaits.incrementAndGet();
     }
 
     /** How often the route to a member moved to another event loop, and that loop's thread: for tests. */

@@ -33,6 +33,13 @@ public class NodeMetrics {
         FunctionCounter.builder("messaging.cluster.route.dropped", node, n -> n.cluster().droppedAtBound())
             .description("messages to another member dropped because 64 MiB sent to it were not acknowledged")
             .register(registry);
+        FunctionCounter.builder("messaging.cluster.route.moves", node, n -> n.cluster().routeMoves())
+            .description("moves of a route to another member to the event loop that sends most to it")
+            .register(registry);
+        FunctionCounter.builder("messaging.cluster.route.backlog.waits", node, n -> n.cluster().routeBacklogWaits())
+            .description("times a chunked response waited because 16 MiB sent to the requester's member were not"
+                + " acknowledged")
+            .register(registry);
         FunctionCounter.builder("messaging.http.sse.dropped", clientRoutes, ClientRoutes::edgeDrops)
             .description("deliveries dropped because an SSE subscriber's connection was full").register(registry);
     }

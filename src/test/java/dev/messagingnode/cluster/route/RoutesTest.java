@@ -283,6 +283,7 @@ class RoutesTest {
             write(s, RouteFrames.ack(perBacklog + 1));
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> a.heldBytes(idB) == 0);
             assertThat(called).as("each waiter once").hasValue(2);
+            assertThat(a.backlogWaits()).as("waits counted (the metric)").isEqualTo(2);
             assertThat(a.backlogged(peer, called::incrementAndGet)).isFalse();
 
             for (int i = 0; i < perBacklog; i++) {
@@ -355,6 +356,7 @@ class RoutesTest {
         assertThat(a.writer(idB)).as("moved to the loop that sends now").isSameAs(y.nettyEventLoop());
         int moves = a.moves(idB);
         assertThat(moves).isPositive();
+        assertThat(a.moves()).as("all routes' moves (the metric)").isEqualTo(moves);
         for (int i = 0; i < 4; i++) {
             // Within one window: 1,500 messages, half from each loop.
             burst(x, next, 750, false);
