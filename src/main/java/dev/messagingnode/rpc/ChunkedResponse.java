@@ -224,12 +224,16 @@ public final class ChunkedResponse implements WriteStream<Buffer> {
     private void cleared() {
         context.runOnContext(v -> {
             backlogged = false;
-            boolean wasFull = writeQueueFull();
-            pump();
-            if (wasFull && !writeQueueFull() && drainHandler != null && failure == null && !ending) {
-                drainHandler.handle(null);
-            }
+            pumpThenDrain(writeQueueFull());
         });
+    }
+
+    /** Sends what credit and the way allow; calls the drain handler when that made room in a queue that was full. */
+    private void pumpThenDrain(boolean wasFull) {
+        pump();
+        if (wasFull && !writeQueueFull() && drainHandler != null && failure == null && !ending) {
+            drainHandler.handle(null);
+        }
     }
 
     private void credited(Pending p, AsyncResult<?> ar) {
@@ -240,11 +244,7 @@ public final class ChunkedResponse implements WriteStream<Buffer> {
             return;
         }
         p.written().tryComplete();
-        boolean wasFull = outstanding + queue.size() + 1 >= window;
-        pump();
-        if (wasFull && !writeQueueFull() && drainHandler != null && failure == null && !ending) {
-            drainHandler.handle(null);
-        }
+        pumpThenDrain(outstanding + queue.size() + 1 >= window);
     }
 
     private void streamFailed(Throwable cause) {

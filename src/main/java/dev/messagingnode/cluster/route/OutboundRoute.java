@@ -8,6 +8,8 @@ import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
@@ -40,9 +42,10 @@ import org.jboss.logging.Logger;
  *
  * <p><b>Backlog.</b> Past {@link Routes#BACKLOG_BYTES} unacknowledged the route tells the senders that ask
  * ({@link #backlogged}), chunked responses, to hold their next chunk until it is under half of that. A healthy member
- * can be that far behind: the acknowledgements are read by the event loop that writes, and a loop busy with a run of
- * 1 MiB writes (Netty looks at the clock every 64 tasks) read none for 40 ms while the member had taken 70 chunks and
- * credited them, so the chunks went on, and the 64 MiB bound dropped some (seen in two-node chunked benches).
+ * can be that far behind: the acknowledgements are read by the event loop that writes, and one busy with a run of
+ * 1 MiB writes read none for 40 ms while the member had taken 70 chunks and credited them (measured; likely because
+ * Netty's loop looks at its clock only every 64 tasks), so the chunks went on, and the 64 MiB bound dropped some
+ * (seen in two-node chunked benches).
  */
 final class OutboundRoute {
 
@@ -78,7 +81,7 @@ final class OutboundRoute {
     private int attempts;
     private long droppedInEpisode;
     /** Who waits for this route to be under half of {@link Routes#BACKLOG_BYTES} again; guarded by this. */
-    private final java.util.List<Runnable> waitingForClear = new java.util.ArrayList<>();
+    private final List<Runnable> waitingForClear = new ArrayList<>();
 
     OutboundRoute(Routes routes, RoutePeer peer, Context context) {
         this.routes = routes;
@@ -171,16 +174,16 @@ final class OutboundRoute {
     }
 
     /** Those who waited for the backlog to clear, when it has (or the route closed); the caller holds the lock. */
-    private java.util.List<Runnable> cleared() {
+    private List<Runnable> cleared() {
         if (waitingForClear.isEmpty() || (!closed && heldBytes >= Routes.BACKLOG_BYTES / 2)) {
-            return java.util.List.of();
+            return List.of();
         }
-        java.util.List<Runnable> out = new java.util.ArrayList<>(waitingForClear);
+        List<Runnable> out = new ArrayList<>(waitingForClear);
         waitingForClear.clear();
         return out;
     }
 
-    private void run(java.util.List<Runnable> waiters) {
+    private void run(List<Runnable> waiters) {
         for (Runnable r : waiters) {
             try {
                 r.run();
@@ -247,7 +250,7 @@ final class OutboundRoute {
                 byte type = frame.getByte(0);
                 RouteFrames.Reader r = new RouteFrames.Reader(frame, 1);
                 if (type == RouteFrames.ACK && welcomed[0]) {
-                    java.util.List<Runnable> waiters;
+                    List<Runnable> waiters;
                     synchronized (this) {
                         acknowledged(r.int64());
                         waiters = cleared();
@@ -286,7 +289,7 @@ final class OutboundRoute {
 
     /** The member has {@code received} of this session's messages: the rest are written now, then every new one. */
     private void welcomed(NetSocket s, long received) {
-        java.util.List<Runnable> waiters;
+        List<Runnable> waiters;
         synchronized (this) {
             if (closed) {
                 s.close();
@@ -353,7 +356,7 @@ final class OutboundRoute {
     void close() {
         NetSocket s;
         NetSocket t;
-        java.util.List<Runnable> waiters;
+        List<Runnable> waiters;
         synchronized (this) {
             closed = true;
             held.clear();
